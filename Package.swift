@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+//
+// Sundial — an embedded time-series analytics database.
+//
+// Targets follow the module map in DESIGN.md; dependencies point down only:
+//   sundial (CLI) -> SundialServer / SundialClient -> SundialReplication -> Sundial
+//   -> SundialQueryLang -> SundialIndex -> SundialStorage -> CZstd, CSundialShims
+// `Fuzz/` and `Benchmarks/` are separate packages that depend on this one by path.
+import PackageDescription
+
+let package = Package(
+    name: "Sundial",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Sundial", targets: ["Sundial"]),
+        .library(name: "SundialStorage", targets: ["SundialStorage"]),
+        .library(name: "SundialClient", targets: ["SundialClient"]),
+        .library(name: "SundialServer", targets: ["SundialServer"]),
+        .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),
+        .library(name: "SundialTestSupport", targets: ["SundialTestSupport"]),
+        .executable(name: "sundial", targets: ["sundial"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries and C shims.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "CSundialShims", path: "Sources/CShims"),
+
+        // The engine, bottom up.
+        .target(name: "SundialStorage", dependencies: ["CZstd", "CSundialShims"],
+                path: "Sources/Storage"),
+        .target(name: "SundialIndex", dependencies: ["SundialStorage"], path: "Sources/Index"),
+        .target(name: "SundialQueryLang", dependencies: ["SundialIndex", "SundialStorage"],
+                path: "Sources/QueryLang"),
+        .target(name: "Sundial", dependencies: ["SundialQueryLang", "SundialIndex", "SundialStorage"],
+                path: "Sources/Sundial"),
+        .target(name: "SundialWire", dependencies: ["SundialStorage"], path: "Sources/Wire"),
+        .target(name: "SundialReplication", dependencies: ["Sundial", "SundialWire"],
+                path: "Sources/Replication"),
+        .target(name: "SundialServer",
+                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL"],
+                path: "Sources/Server"),
+        .target(name: "SundialClient", dependencies: ["SundialWire"], path: "Sources/Client"),
+
+        // Deterministic data generators (TSBS devops cpu-only) shared by the CLI,
+        // tests, fuzz corpora and benchmarks.
+        .target(name: "SundialWorkloads", path: "Sources/Workloads"),
+
+        .executableTarget(
+            name: "sundial",
+            dependencies: [
+                "Sundial", "SundialStorage", "SundialServer", "SundialWorkloads",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CLI"),
+
+        // Test helpers: temporary directories, data generators, (later) a fault-injecting
+        // file system.
+        .target(name: "SundialTestSupport", dependencies: ["SundialStorage", "SundialWorkloads"],
+                path: "Sources/TestSupport"),
+
+        .testTarget(name: "SundialStorageTests",
+                    dependencies: ["SundialStorage", "SundialTestSupport"],
+                    path: "Tests/StorageTests"),
+        .testTarget(name: "SundialWorkloadsTests",
+                    dependencies: ["SundialWorkloads", "SundialTestSupport"],
+                    path: "Tests/WorkloadsTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

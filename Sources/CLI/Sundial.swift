@@ -1,0 +1,13 @@
+// The `sundial` command-line tool.
+import ArgumentParser
+import Sundial
+
+@main
+struct SundialCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sundial",
+        abstract: "Sundial, an embedded time-series analytics database.",
+        version: SundialVersion.current,
+        subcommands: [CodecsCommand.self, GenerateCommand.self],
+        defaultSubcommand: CodecsCommand.self)
+}
