@@ -32,7 +32,7 @@ extension ColumnBlock {
         var gorilla = ByteWriter(capacity: values.count * 2)
         GorillaCodec.encode(values, into: &gorilla)
         var encoding = ColumnEncoding.doubleGorilla
-        if let (e, f) = DecimalCodec.chooseExponents(values) {
+        if let (e, f) = DecimalCodec.chooseExponentsForBlock(values) {
             var decimal = ByteWriter(capacity: values.count)
             DecimalCodec.encode(values, e: e, f: f, into: &decimal)
             if decimal.count <= gorilla.count {

@@ -44,12 +44,24 @@ public enum DecimalCodec: ColumnCodec {
     }
 
     /// Picks (e, f) minimizing bits on a sample of the values; nil when no pair encodes
-    /// at least half the sample.
+    /// at least half of them. The sample takes one value from each of up to 64 equal
+    /// strides, at a pseudo-random place inside the stride so periodic data does not alias.
     static func chooseExponents(_ values: UnsafeBufferPointer<Double>) -> (e: Int, f: Int)? {
         let count = values.count
         guard count > 0 else { return (0, 0) }
         let sampleSize = Swift.min(count, 64)
         let stride = count / sampleSize
+        var sample = [Double](repeating: 0, count: sampleSize)
+        for s in 0..<sampleSize {
+            let jitter = Int(truncatingIfNeeded: (UInt64(s) &* 0x9E37_79B9_7F4A_7C15) &>> 40) % stride
+            sample[s] = values[s * stride + jitter]
+        }
+        return sample.withUnsafeBufferPointer { bestExponents($0) }
+    }
+
+    /// The (e, f) pair with the fewest bits over all of `values`.
+    static func bestExponents(_ values: UnsafeBufferPointer<Double>) -> (e: Int, f: Int)? {
+        let count = values.count
         var best: (e: Int, f: Int)? = nil
         var bestCost = Int.max
         for e in 0...maxExponent {
@@ -57,8 +69,7 @@ public enum DecimalCodec: ColumnCodec {
                 var exceptions = 0
                 var low = Int64.max
                 var high = Int64.min
-                for s in 0..<sampleSize {
-                    let v = values[s * stride]
+                for v in values {
                     if let d = scale(v, powers[e], inversePowers[f], powers[f], inversePowers[e]) {
                         low = Swift.min(low, d)
                         high = Swift.max(high, d)
@@ -66,9 +77,9 @@ public enum DecimalCodec: ColumnCodec {
                         exceptions += 1
                     }
                 }
-                guard exceptions * 2 <= sampleSize else { continue }
+                guard exceptions * 2 <= count else { continue }
                 let width = low > high ? 0 : BitPacking.width(ofRange: UInt64(bitPattern: high &- low))
-                let cost = width * (sampleSize - exceptions) + exceptions * 96
+                let cost = width * (count - exceptions) + exceptions * 96
                 if cost < bestCost {
                     bestCost = cost
                     best = (e, f)
@@ -78,14 +89,36 @@ public enum DecimalCodec: ColumnCodec {
         return best
     }
 
+    /// Counts the values that do not round-trip under (e, f).
+    static func exceptionCount(_ values: UnsafeBufferPointer<Double>, e: Int, f: Int) -> Int {
+        var exceptions = 0
+        for v in values where scale(v, powers[e], inversePowers[f], powers[f], inversePowers[e]) == nil {
+            exceptions += 1
+        }
+        return exceptions
+    }
+
+    /// The encoder's choice of (e, f): from the sample, or from the whole block when the
+    /// sample's choice leaves more than an eighth of the values as exceptions.
+    static func chooseExponentsForBlock(_ values: UnsafeBufferPointer<Double>) -> (e: Int, f: Int)? {
+        guard let sampled = chooseExponents(values) else {
+            return values.count > 64 ? bestExponents(values) : nil
+        }
+        if values.count > 64 && exceptionCount(values, e: sampled.e, f: sampled.f) * 8 > values.count {
+            return bestExponents(values) ?? sampled
+        }
+        return sampled
+    }
+
     public static func encode(_ values: UnsafeBufferPointer<Double>, into writer: inout ByteWriter) {
-        let (e, f) = chooseExponents(values) ?? (0, 0)
+        let (e, f) = chooseExponentsForBlock(values) ?? (0, 0)
         encode(values, e: e, f: f, into: &writer)
     }
 
     /// Encodes with a given exponent pair (the encoder's choice is ``chooseExponents``).
     static func encode(_ values: UnsafeBufferPointer<Double>, e: Int, f: Int, into writer: inout ByteWriter) {
         let count = values.count
+        guard count > 0 else { return }
         writer.writeUInt8(UInt8(e))
         writer.writeUInt8(UInt8(f))
         var digits = [Int64](repeating: 0, count: count)

@@ -36,6 +36,7 @@ enum IntegerStream {
             return ByteWriter.varUIntSize(ZigZag.encode(values[0]))
                 + FrameOfReference.encodedSize(count: count - 1) { values[$0 &+ 1] &- values[$0] }
         case .runLength:
+            guard count > 0 else { return 0 }
             var size = 0
             var runs = 0
             var previous: Int64 = 0
@@ -60,6 +61,7 @@ enum IntegerStream {
 
     static func encode(_ mode: Mode, _ values: UnsafeBufferPointer<Int64>, into writer: inout ByteWriter) {
         let count = values.count
+        guard count > 0 else { return }  // An empty column has an empty payload in every layout.
         switch mode {
         case .frameOfReference:
             FrameOfReference.encode(count: count, into: &writer) { values[$0] }
@@ -134,7 +136,8 @@ enum IntegerStream {
                 bestSize = size
             }
         }
-        if allowed.contains(.deltaZstd) && values.count >= 64 && bestSize > 32 {
+        // Try zstd only where bit-packing leaves something to gain (2+ bits per value).
+        if allowed.contains(.deltaZstd) && values.count >= 64 && bestSize * 8 >= values.count * 2 {
             var trial = ByteWriter(capacity: bestSize)
             encode(.deltaZstd, values, into: &trial)
             if zstdPays(trial.count, over: bestSize) {
@@ -169,8 +172,9 @@ enum IntegerStream {
             }
         case .runLength:
             let runsOffset = reader.offset
+            guard count > 0 else { return }
             let runs = try reader.readVarInt("a run count", max: count)
-            guard count == 0 || runs > 0 else { throw reader.corrupt("no runs for \(count) values", at: runsOffset) }
+            guard runs > 0 else { throw reader.corrupt("no runs for \(count) values", at: runsOffset) }
             var previous: Int64 = 0
             var done = 0
             for _ in 0..<runs {
