@@ -70,3 +70,31 @@ import SundialWorkloads
         #expect(payload.count < 1000)
     }
 }
+
+@Suite struct ZstdStageOptionTests {
+    @Test func withoutTheZstdStageBlocksStayBitPacked() throws {
+        let field = TSBSDevops(hosts: 1, seed: 2).seriesColumns(host: 0, points: 8640).fields[0]
+        var small = ByteWriter()
+        var fast = ByteWriter()
+        field.withUnsafeBufferPointer {
+            _ = ColumnBlock.encodeDoubles($0, into: &small)
+            _ = ColumnBlock.encodeDoubles($0, zstdStage: false, into: &fast)
+        }
+        // The mode byte follows e, f and the exception count in the decimal payload.
+        let modeOffset = ColumnBlock.headerSize + 3
+        #expect(small.bytes[modeOffset] == IntegerStream.Mode.deltaZstd.rawValue)
+        #expect(fast.bytes[modeOffset] != IntegerStream.Mode.deltaZstd.rawValue)
+        #expect(fast.count > small.count)
+        var out = [Double](repeating: 0, count: field.count)
+        _ = try fast.bytes.withUnsafeBytes { raw in
+            try out.withUnsafeMutableBufferPointer { try ColumnBlock.decodeDoubles(raw, into: $0) }
+        }
+        #expect(bitwiseEqual(out, field))
+
+        var walk: Int64 = 0
+        var rng = SplitMix64(seed: 4)
+        let ints = (0..<8640).map { _ -> Int64 in walk += Int64(rng.nextNormal() * 1.2); return walk }
+        var writer = ByteWriter()
+        #expect(ints.withUnsafeBufferPointer { ColumnBlock.encodeInt64($0, zstdStage: false, into: &writer) } == .int64Delta)
+    }
+}

@@ -11,10 +11,14 @@ extension ColumnBlock {
     }
 
     /// Appends an Int64 block in the smallest of the Int64 layouts.
+    /// - Parameter zstdStage: whether the delta + zstd layout may be chosen where it is
+    ///   smaller (it decodes slower); `false` favours decoding speed.
     @discardableResult
-    public static func encodeInt64(_ values: UnsafeBufferPointer<Int64>, into writer: inout ByteWriter) -> ColumnEncoding {
+    public static func encodeInt64(_ values: UnsafeBufferPointer<Int64>, zstdStage: Bool = true,
+                                   into writer: inout ByteWriter) -> ColumnEncoding {
         let start = beginBlock(count: values.count, into: &writer)
-        let mode = IntegerStream.encodeSmallest(values, into: &writer)
+        let allowed: [IntegerStream.Mode] = zstdStage ? IntegerStream.Mode.allCases : [.frameOfReference, .delta, .runLength]
+        let mode = IntegerStream.encodeSmallest(values, allowed: allowed, into: &writer)
         let encoding: ColumnEncoding = switch mode {
         case .frameOfReference: .int64FrameOfReference
         case .delta: .int64Delta
@@ -26,15 +30,18 @@ extension ColumnBlock {
     }
 
     /// Appends a Double block: the decimal codec or Gorilla, whichever is smaller.
+    /// - Parameter zstdStage: whether the decimal codec's integers may use the delta +
+    ///   zstd layout where it is smaller (it decodes slower); `false` favours decoding speed.
     @discardableResult
-    public static func encodeDoubles(_ values: UnsafeBufferPointer<Double>, into writer: inout ByteWriter) -> ColumnEncoding {
+    public static func encodeDoubles(_ values: UnsafeBufferPointer<Double>, zstdStage: Bool = true,
+                                     into writer: inout ByteWriter) -> ColumnEncoding {
         let start = beginBlock(count: values.count, into: &writer)
         var gorilla = ByteWriter(capacity: values.count * 2)
         GorillaCodec.encode(values, into: &gorilla)
         var encoding = ColumnEncoding.doubleGorilla
         if let (e, f) = DecimalCodec.chooseExponentsForBlock(values) {
             var decimal = ByteWriter(capacity: values.count)
-            DecimalCodec.encode(values, e: e, f: f, into: &decimal)
+            DecimalCodec.encode(values, e: e, f: f, zstdStage: zstdStage, into: &decimal)
             if decimal.count <= gorilla.count {
                 writer.writeBytes(decimal.bytes)
                 encoding = .doubleDecimal

@@ -111,12 +111,20 @@ public enum DecimalCodec: ColumnCodec {
     }
 
     public static func encode(_ values: UnsafeBufferPointer<Double>, into writer: inout ByteWriter) {
-        let (e, f) = chooseExponentsForBlock(values) ?? (0, 0)
-        encode(values, e: e, f: f, into: &writer)
+        encode(values, zstdStage: true, into: &writer)
     }
 
-    /// Encodes with a given exponent pair (the encoder's choice is ``chooseExponents``).
-    static func encode(_ values: UnsafeBufferPointer<Double>, e: Int, f: Int, into writer: inout ByteWriter) {
+    /// Appends the payload for `values`.
+    /// - Parameter zstdStage: whether the integers may use the delta + zstd layout where it
+    ///   is smaller (smaller blocks, slower decoding); `false` keeps them bit-packed.
+    public static func encode(_ values: UnsafeBufferPointer<Double>, zstdStage: Bool, into writer: inout ByteWriter) {
+        let (e, f) = chooseExponentsForBlock(values) ?? (0, 0)
+        encode(values, e: e, f: f, zstdStage: zstdStage, into: &writer)
+    }
+
+    /// Encodes with a given exponent pair (the encoder's choice is ``chooseExponentsForBlock``).
+    static func encode(_ values: UnsafeBufferPointer<Double>, e: Int, f: Int, zstdStage: Bool = true,
+                       into writer: inout ByteWriter) {
         let count = values.count
         guard count > 0 else { return }
         writer.writeUInt8(UInt8(e))
@@ -142,7 +150,8 @@ public enum DecimalCodec: ColumnCodec {
         writer.writeVarUInt(UInt64(positions.count))
         let modeOffset = writer.count
         writer.writeUInt8(0)
-        let mode = digits.withUnsafeBufferPointer { IntegerStream.encodeSmallest($0, into: &writer) }
+        let allowed: [IntegerStream.Mode] = zstdStage ? IntegerStream.Mode.allCases : [.frameOfReference, .delta, .runLength]
+        let mode = digits.withUnsafeBufferPointer { IntegerStream.encodeSmallest($0, allowed: allowed, into: &writer) }
         writer.bytes[modeOffset] = mode.rawValue
         for p in positions { writer.writeUInt32(p) }
         for p in positions { writer.writeUInt64(values[Int(p)].bitPattern) }
