@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+//
+// Sundial codec benchmarks: a separate package so the main one does not depend on
+// ordo-one/benchmark. See README.md.
+//
+//   cd Benchmarks && swift package benchmark            # ordo-one micro benchmarks
+//   swift run -c release --package-path Benchmarks CodecReport [--smoke | --hosts N]
+import PackageDescription
+
+let package = Package(
+    name: "SundialBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // The MallocInterposer trait is required here (the package does not resolve without it).
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(name: "Sundial", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CodecBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SundialStorage", package: "Sundial"),
+                .product(name: "SundialWorkloads", package: "Sundial"),
+            ],
+            path: "Benchmarks/CodecBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "CodecReport",
+            dependencies: [
+                .product(name: "SundialStorage", package: "Sundial"),
+                .product(name: "SundialWorkloads", package: "Sundial"),
+            ],
+            path: "Sources/CodecReport"),
+    ],
+    swiftLanguageModes: [.v6]
+)
