@@ -32,9 +32,11 @@ import SundialWorkloads
         #expect(writer.count == FrameOfReference.encodedSize(count: values.count) { values[$0] })
         var decoded = [Int64](repeating: 0, count: values.count)
         try writer.bytes.withUnsafeBytes { raw in
-            var reader = ByteReader(raw)
-            try FrameOfReference.decode(&reader, count: values.count) { decoded[$0] = $1 }
-            #expect(reader.remaining == 0)
+            try decoded.withUnsafeMutableBufferPointer { out in
+                var reader = ByteReader(raw)
+                try FrameOfReference.decode(&reader, count: values.count, into: out.baseAddress!)
+                #expect(reader.remaining == 0)
+            }
         }
         #expect(decoded == values)
     }

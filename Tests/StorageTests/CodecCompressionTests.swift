@@ -33,8 +33,11 @@ import SundialWorkloads
             return values.withUnsafeBufferPointer { ColumnBlock.encodeInt64($0, into: &writer) }
         }
         #expect(int64Encoding(Array(repeating: 5, count: 4000)) == .int64RunLength)
-        #expect(int64Encoding((0..<4000).map { 1_000_000_000 + Int64($0) * 1_000_003 }) == .int64Delta)
         var rng = SplitMix64(seed: 3)
+        var counter: Int64 = 1_000_000_000
+        #expect(int64Encoding((0..<4000).map { _ in counter += 1000 + Int64(rng.next() % 8); return counter }) == .int64Delta)
+        // A constant step: runs of zeros that zstd shrinks to almost nothing.
+        #expect(int64Encoding((0..<4000).map { 1_000_000_000 + Int64($0) * 1_000_003 }) == .int64DeltaZstd)
         #expect(int64Encoding((0..<4000).map { _ in Int64(rng.next() % 1000) }) == .int64FrameOfReference)
         var walk: Int64 = 0
         let noisyWalk = (0..<8640).map { _ -> Int64 in walk += Int64(rng.nextNormal() * 1.2); return walk }

@@ -86,6 +86,36 @@ enum BitPacking {
         }
     }
 
+    /// Writes `base + value` for `count` values of `width` bits packed at `src` to `dst`.
+    /// The same contract as ``unpack(_:available:count:width:_:)``, without a closure, so
+    /// the loop stays in registers.
+    @inline(__always)
+    static func unpack(
+        _ src: UnsafeRawPointer, available: Int, count: Int, width: Int,
+        adding base: Int64, into dst: UnsafeMutablePointer<Int64>
+    ) {
+        if width == 0 {
+            dst.update(repeating: base, count: count)
+            return
+        }
+        let mask: UInt64 = width >= 64 ? .max : (1 &<< UInt64(truncatingIfNeeded: width)) &- 1
+        var i = 0
+        if width <= 56 && available >= 8 {
+            let fast = Swift.min(count, ((available &- 8) &* 8 &+ 7) / width &+ 1)
+            var bit = 0
+            while i < fast {
+                let word = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                dst[i] = base &+ Int64(bitPattern: (word &>> UInt64(truncatingIfNeeded: bit & 7)) & mask)
+                bit &+= width
+                i &+= 1
+            }
+        }
+        while i < count {
+            dst[i] = base &+ Int64(bitPattern: slowLoad(src, available: available, bit: i &* width, mask: mask))
+            i &+= 1
+        }
+    }
+
     /// Assembles up to 64 bits starting at stream bit `bit`, reading only within `available`.
     @inline(never)
     static func slowLoad(_ src: UnsafeRawPointer, available: Int, bit: Int, mask: UInt64) -> UInt64 {
@@ -164,11 +194,9 @@ enum FrameOfReference {
         }
     }
 
-    /// Reads `count` values written by ``encode(count:into:_:)``, calling `body(i, value)`
-    /// for each in order.
-    @inline(__always)
+    /// Reads `count` values written by ``encode(count:into:_:)`` into `out[0..<count]`.
     static func decode(
-        _ reader: inout ByteReader, count: Int, _ body: (Int, Int64) -> Void
+        _ reader: inout ByteReader, count: Int, into out: UnsafeMutablePointer<Int64>
     ) throws(StorageError) {
         var done = 0
         while done < count {
@@ -182,13 +210,10 @@ enum FrameOfReference {
             let bytes = BitPacking.byteCount(count: n, width: width)
             guard reader.remaining >= bytes else { throw reader.truncated("bit-packed values") }
             if width == 0 {
-                for j in 0..<n { body(done &+ j, base) }
+                (out + done).update(repeating: base, count: n)
             } else {
                 let src = reader.bytes.baseAddress.unsafelyUnwrapped + reader.offset
-                let offset = done
-                BitPacking.unpack(src, available: reader.remaining, count: n, width: width) { j, v in
-                    body(offset &+ j, base &+ Int64(bitPattern: v))
-                }
+                BitPacking.unpack(src, available: reader.remaining, count: n, width: width, adding: base, into: out + done)
             }
             reader.offset &+= bytes
             done &+= n

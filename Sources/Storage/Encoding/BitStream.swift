@@ -54,11 +54,18 @@ struct BitWriter {
     }
 }
 
+/// An MSB-first bit reader with a 64-bit buffer refilled by one unaligned load, so the
+/// loads stay off the decoder's dependency chain. Past the end it shifts in zeros; the
+/// caller checks ``consumedBits`` against ``totalBits`` once at the end.
 struct BitReader {
     let base: UnsafeRawPointer?
     let byteCount: Int
-    /// The next bit to read.
-    var bit = 0
+    /// The next bits, most significant first; only the top ``available`` bits are valid.
+    private(set) var buffer: UInt64 = 0
+    /// Valid bits in ``buffer`` (at least 56 after ``refill()``).
+    private(set) var available = 0
+    /// The next byte to load (may run past the end, where zeros are loaded).
+    private var nextByte = 0
 
     init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.baseAddress
@@ -66,42 +73,51 @@ struct BitReader {
     }
 
     var totalBits: Int { byteCount &* 8 }
+    /// Bits consumed so far (may exceed ``totalBits`` on a truncated stream).
+    var consumedBits: Int { nextByte &* 8 &- available }
 
-    /// The next 64 bits (zeros past the end), without consuming them.
+    /// Tops the buffer up to at least 56 valid bits.
     @inline(__always)
-    func peek() -> UInt64 {
-        let byte = bit &>> 3
-        let shift = UInt64(truncatingIfNeeded: bit & 7)
-        var word: UInt64
-        if byte &+ 8 <= byteCount {
-            word = UInt64(bigEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+    mutating func refill() {
+        if nextByte &+ 8 <= byteCount {
+            let word = UInt64(bigEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: nextByte, as: UInt64.self))
+            buffer |= word &>> UInt64(truncatingIfNeeded: available)
+            nextByte &+= (63 &- available) &>> 3
+            available |= 56
         } else {
-            word = slowWord(byte)
+            slowRefill()
         }
-        word &<<= shift
-        if shift > 0 && byte &+ 8 < byteCount {
-            word |= UInt64(base.unsafelyUnwrapped.load(fromByteOffset: byte &+ 8, as: UInt8.self)) &>> (8 &- shift)
-        }
-        return word
     }
 
     @inline(never)
-    func slowWord(_ byte: Int) -> UInt64 {
-        var word: UInt64 = 0
-        for k in 0..<8 {
-            let position = byte &+ k
-            let value: UInt64 = position < byteCount && position >= 0
-                ? UInt64(base.unsafelyUnwrapped.load(fromByteOffset: position, as: UInt8.self)) : 0
-            word |= value &<< UInt64(56 &- 8 &* k)
+    mutating func slowRefill() {
+        while available <= 56 {
+            let byte: UInt64 = nextByte < byteCount
+                ? UInt64(base.unsafelyUnwrapped.load(fromByteOffset: nextByte, as: UInt8.self)) : 0
+            buffer |= byte &<< UInt64(truncatingIfNeeded: 56 &- available)
+            nextByte &+= 1
+            available &+= 8
         }
-        return word
     }
 
-    /// Consumes and returns `count` bits (1...64).
+    /// Drops `count` (0...available) bits.
+    @inline(__always)
+    mutating func consume(_ count: Int) {
+        buffer = count >= 64 ? 0 : buffer &<< UInt64(truncatingIfNeeded: count)
+        available &-= count
+    }
+
+    /// Consumes and returns `count` bits (1...64), refilling as needed.
     @inline(__always)
     mutating func read(_ count: Int) -> UInt64 {
-        let value = peek() &>> UInt64(64 &- count)
-        bit &+= count
-        return value
+        if count <= 56 {
+            refill()
+            let value = buffer &>> UInt64(truncatingIfNeeded: 64 &- count)
+            consume(count)
+            return value
+        }
+        let high = read(32)
+        let low = read(count &- 32)
+        return (high &<< UInt64(truncatingIfNeeded: count &- 32)) | low
     }
 }

@@ -46,10 +46,10 @@ public enum DecimalCodec: ColumnCodec {
     /// Picks (e, f) minimizing bits on a sample of the values; nil when no pair encodes
     /// at least half of them. The sample takes one value from each of up to 64 equal
     /// strides, at a pseudo-random place inside the stride so periodic data does not alias.
-    static func chooseExponents(_ values: UnsafeBufferPointer<Double>) -> (e: Int, f: Int)? {
+    static func chooseExponents(_ values: UnsafeBufferPointer<Double>, sampleSize limit: Int = 64) -> (e: Int, f: Int)? {
         let count = values.count
         guard count > 0 else { return (0, 0) }
-        let sampleSize = Swift.min(count, 64)
+        let sampleSize = Swift.min(count, limit)
         let stride = count / sampleSize
         var sample = [Double](repeating: 0, count: sampleSize)
         for s in 0..<sampleSize {
@@ -98,14 +98,14 @@ public enum DecimalCodec: ColumnCodec {
         return exceptions
     }
 
-    /// The encoder's choice of (e, f): from the sample, or from the whole block when the
-    /// sample's choice leaves more than an eighth of the values as exceptions.
+    /// The encoder's choice of (e, f): from a sample of 64 values, or from a sample of
+    /// 1,024 when the first choice leaves more than an eighth of the block as exceptions
+    /// (data whose period aliases with the sampling stride). No choice means the values
+    /// are not decimals: the block goes to Gorilla.
     static func chooseExponentsForBlock(_ values: UnsafeBufferPointer<Double>) -> (e: Int, f: Int)? {
-        guard let sampled = chooseExponents(values) else {
-            return values.count > 64 ? bestExponents(values) : nil
-        }
+        guard let sampled = chooseExponents(values) else { return nil }
         if values.count > 64 && exceptionCount(values, e: sampled.e, f: sampled.f) * 8 > values.count {
-            return bestExponents(values) ?? sampled
+            return chooseExponents(values, sampleSize: 1024) ?? sampled
         }
         return sampled
     }
@@ -174,17 +174,16 @@ public enum DecimalCodec: ColumnCodec {
             throw reader.corrupt("unknown integer layout \(payload[modeOffset])", at: modeOffset)
         }
         let out = output.baseAddress.unsafelyUnwrapped
-        let scratch = UnsafeMutableRawBufferPointer(start: out, count: count * 8)
+        // Decode the integers into the output's own 8-byte slots, then convert in place.
+        try out.withMemoryRebound(to: Int64.self, capacity: count) { (ints) throws(StorageError) in
+            try IntegerStream.decode(mode, &reader, count: count, into: ints)
+        }
         let factor = powers[f]
         let inverse = inversePowers[e]
         if e == 0 && f == 0 {
-            try IntegerStream.decode(mode, &reader, count: count, scratch: scratch) { i, d in
-                out[i] = Double(d)
-            }
+            for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) }
         } else {
-            try IntegerStream.decode(mode, &reader, count: count, scratch: scratch) { i, d in
-                out[i] = Double(d) * factor * inverse
-            }
+            for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) * factor * inverse }
         }
         guard reader.remaining == exceptions * 12 else {
             throw reader.remaining < exceptions * 12

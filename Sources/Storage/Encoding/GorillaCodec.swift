@@ -61,41 +61,51 @@ public enum GorillaCodec: ColumnCodec {
             throw StorageError(.truncated, "\(count) values cannot fit in \(payload.count) bytes", offset: payload.count)
         }
         var bits = BitReader(stream)
-        var leading = -1
-        var trailing = 0
+        // The window (trailing zeros, significant bits) of the last '11' value.
+        var haveWindow = false
+        var trailing: UInt64 = 0
+        var significant = 64
         for i in 1..<count {
-            let word = bits.peek()
-            if word &>> 63 == 0 {
-                bits.bit &+= 1
-            } else if (word &>> 62) & 1 == 0 {
-                guard leading >= 0 else {
-                    throw StorageError(.corrupt, "value \(i) reuses a window before one was set",
-                                       offset: 8 + bits.bit / 8)
+            bits.refill()
+            let word = bits.buffer
+            if word &>> 62 != 0b11 {
+                // '0' (repeat) or '10' (reuse the window), decided without a branch while
+                // the payload fits the refilled buffer with its two control bits.
+                let reuse = word &>> 63
+                if reuse != 0 && (!haveWindow || significant > 54) {
+                    guard haveWindow else {
+                        throw StorageError(.corrupt, "value \(i) reuses a window before one was set",
+                                           offset: 8 + bits.consumedBits / 8)
+                    }
+                    bits.consume(2)
+                    previous ^= bits.read(significant) &<< trailing
+                } else {
+                    let payload = ((word &<< 2) &>> UInt64(truncatingIfNeeded: 64 &- significant)) &<< trailing
+                    previous ^= payload & (0 &- reuse)
+                    bits.consume(1 &+ Int(reuse) &* (1 &+ significant))
                 }
-                bits.bit &+= 2
-                let significant = 64 &- leading &- trailing
-                previous ^= bits.read(significant) &<< UInt64(trailing)
             } else {
                 let lz = Int((word &>> 57) & 31)
-                var significant = Int((word &>> 51) & 63)
-                if significant == 0 { significant = 64 }
-                guard lz &+ significant <= 64 else {
-                    throw StorageError(.corrupt, "value \(i): \(lz) leading and \(significant) significant bits exceed 64",
-                                       offset: 8 + bits.bit / 8)
+                var length = Int((word &>> 51) & 63)
+                if length == 0 { length = 64 }
+                guard lz &+ length <= 64 else {
+                    throw StorageError(.corrupt, "value \(i): \(lz) leading and \(length) significant bits exceed 64",
+                                       offset: 8 + bits.consumedBits / 8)
                 }
-                bits.bit &+= 13
-                leading = lz
-                trailing = 64 &- lz &- significant
-                previous ^= bits.read(significant) &<< UInt64(trailing)
+                haveWindow = true
+                significant = length
+                trailing = UInt64(64 &- lz &- length)
+                bits.consume(13)
+                previous ^= bits.read(length) &<< trailing
             }
             out[i] = Double(bitPattern: previous)
         }
-        guard bits.bit <= bits.totalBits else {
+        guard bits.consumedBits <= bits.totalBits else {
             throw StorageError(.truncated, "the Gorilla stream ends inside value data", offset: payload.count)
         }
-        guard bits.totalBits - bits.bit < 8 else {
-            throw StorageError(.corrupt, "\((bits.totalBits - bits.bit) / 8) unexpected trailing bytes after the Gorilla stream",
-                               offset: 8 + (bits.bit + 7) / 8)
+        guard bits.totalBits - bits.consumedBits < 8 else {
+            throw StorageError(.corrupt, "\((bits.totalBits - bits.consumedBits) / 8) unexpected trailing bytes after the Gorilla stream",
+                               offset: 8 + (bits.consumedBits + 7) / 8)
         }
     }
 }

@@ -68,9 +68,7 @@ enum Int64Decoding {
         }
         var reader = ByteReader(payload)
         guard count > 0 else { return try reader.expectEnd("an empty block") }
-        let out = output.baseAddress.unsafelyUnwrapped
-        let scratch = UnsafeMutableRawBufferPointer(start: out, count: count * 8)
-        try IntegerStream.decode(mode, &reader, count: count, scratch: scratch) { i, v in out[i] = v }
+        try IntegerStream.decode(mode, &reader, count: count, into: output.baseAddress.unsafelyUnwrapped)
         try reader.expectEnd("the Int64 block")
     }
 }

@@ -9,10 +9,9 @@
 //                     | width: u8 (4, 8, 16 32 or 64) | frameLength: varint | zstd frame of the
 //                     count-1 differences minus base, bit-packed at `width`
 //
-// Decoding calls `body(i, value)` in index order, once per value. The deltaZstd
-// layout needs 8 * count bytes of scratch; callers pass their own output buffer: the
-// frame is decompressed into its tail and expanded front to back, which never
-// overwrites a byte before it is read (see docs/formats/codecs.md).
+// Decoding writes Int64 values into 8-byte output slots with no per-value calls. The
+// deltaZstd layout decompresses into the tail of that same output and expands it front
+// to back, which never overwrites a byte before it is read (docs/formats/codecs.md).
 
 enum IntegerStream {
     enum Mode: UInt8, CaseIterable {
@@ -136,11 +135,13 @@ enum IntegerStream {
                 bestSize = size
             }
         }
-        // Try zstd only where bit-packing leaves something to gain (2+ bits per value).
-        if allowed.contains(.deltaZstd) && values.count >= 64 && bestSize * 8 >= values.count * 2 {
+        // Keep zstd where it saves an eighth of 2+ bits per value, or three quarters of
+        // anything smaller (then it also decodes fast: the frame is mostly runs).
+        if allowed.contains(.deltaZstd) && values.count >= 64 {
             var trial = ByteWriter(capacity: bestSize)
             encode(.deltaZstd, values, into: &trial)
-            if zstdPays(trial.count, over: bestSize) {
+            let dense = bestSize * 8 >= values.count * 2
+            if dense ? zstdPays(trial.count, over: bestSize) : trial.count * 4 <= bestSize {
                 writer.writeBytes(trial.bytes)
                 return .deltaZstd
             }
@@ -151,28 +152,29 @@ enum IntegerStream {
 
     // MARK: Decoding
 
-    /// Decodes `count` values in `mode`, calling `body(i, value)` in index order.
-    /// `scratch` must hold `8 * count` bytes for `.deltaZstd` (it may be the memory
-    /// `body` writes to, when `body` writes 8-byte values at index i).
-    @inline(__always)
+    /// Decodes `count` values in `mode` into `out[0..<count]`.
+    ///
+    /// The zstd layout decompresses into the tail of `out`'s own memory and expands it
+    /// front to back (see the header), so `out` must hold `count` 8-byte slots and no
+    /// other scratch memory is used.
     static func decode(
-        _ mode: Mode, _ reader: inout ByteReader, count: Int, scratch: UnsafeMutableRawBufferPointer,
-        _ body: (Int, Int64) -> Void
+        _ mode: Mode, _ reader: inout ByteReader, count: Int, into out: UnsafeMutablePointer<Int64>
     ) throws(StorageError) {
+        guard count > 0 else { return }
         switch mode {
         case .frameOfReference:
-            try FrameOfReference.decode(&reader, count: count, body)
+            try FrameOfReference.decode(&reader, count: count, into: out)
         case .delta:
-            guard count > 0 else { return }
-            var running = try reader.readZigZag("the first value")
-            body(0, running)
-            try FrameOfReference.decode(&reader, count: count - 1) { i, d in
-                running &+= d
-                body(i &+ 1, running)
+            let first = try reader.readZigZag("the first value")
+            out[0] = first
+            try FrameOfReference.decode(&reader, count: count - 1, into: out + 1)
+            var running = first
+            for i in 1..<count {
+                running &+= out[i]
+                out[i] = running
             }
         case .runLength:
             let runsOffset = reader.offset
-            guard count > 0 else { return }
             let runs = try reader.readVarInt("a run count", max: count)
             guard runs > 0 else { throw reader.corrupt("no runs for \(count) values", at: runsOffset) }
             var previous: Int64 = 0
@@ -182,14 +184,13 @@ enum IntegerStream {
                 let lengthOffset = reader.offset
                 let length = try reader.readVarInt("a run length", max: count - done)
                 guard length > 0 else { throw reader.corrupt("a run of length 0", at: lengthOffset) }
-                for k in done..<(done &+ length) { body(k, previous) }
+                (out + done).update(repeating: previous, count: length)
                 done &+= length
             }
             guard done == count else {
                 throw reader.corrupt("runs cover \(done) values, the block has \(count)")
             }
         case .deltaZstd:
-            guard count > 0 else { return }
             var running = try reader.readZigZag("the first value")
             let low = try reader.readZigZag("the smallest difference")
             let widthOffset = reader.offset
@@ -202,43 +203,48 @@ enum IntegerStream {
             let frame = try reader.readBytes(frameLength, "a zstd frame")
             let m = count - 1
             let rawSize = BitPacking.byteCount(count: m, width: width)
-            guard scratch.count >= count * 8, let scratchBase = scratch.baseAddress else {
-                throw StorageError(.invalidArgument, "scratch buffer too small for \(count) values")
-            }
+            let scratch = UnsafeMutableRawPointer(out)
             let rawStart = count * 8 - rawSize
-            try Zstd.decompress(frame, into: UnsafeMutableRawBufferPointer(start: scratchBase + rawStart, count: rawSize),
+            try Zstd.decompress(frame, into: UnsafeMutableRawBufferPointer(start: scratch + rawStart, count: rawSize),
                                 errorOffset: frameOffset)
-            let raw = UnsafeRawPointer(scratchBase + rawStart)
-            body(0, running)
+            let raw = UnsafeRawPointer(scratch + rawStart)
+            out[0] = running
             switch width {
             case 4:
-                for k in 0..<m {
+                // Two values per byte; read the byte once, before either slot is written.
+                var k = 0
+                while k + 1 < m {
                     let byte = raw.load(fromByteOffset: k &>> 1, as: UInt8.self)
-                    running &+= low &+ Int64((byte &>> UInt8((k & 1) &<< 2)) & 0xF)
-                    body(k &+ 1, running)
+                    running &+= low &+ Int64(byte & 0xF)
+                    let next = running &+ low &+ Int64(byte &>> 4)
+                    out[k &+ 1] = running
+                    out[k &+ 2] = next
+                    running = next
+                    k &+= 2
+                }
+                if k < m {
+                    running &+= low &+ Int64(raw.load(fromByteOffset: k &>> 1, as: UInt8.self) & 0xF)
+                    out[k &+ 1] = running
                 }
             case 8:
                 for k in 0..<m {
                     running &+= low &+ Int64(raw.load(fromByteOffset: k, as: UInt8.self))
-                    body(k &+ 1, running)
+                    out[k &+ 1] = running
                 }
             case 16:
                 for k in 0..<m {
-                    let v = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 2, as: UInt16.self))
-                    running &+= low &+ Int64(v)
-                    body(k &+ 1, running)
+                    running &+= low &+ Int64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 2, as: UInt16.self)))
+                    out[k &+ 1] = running
                 }
             case 32:
                 for k in 0..<m {
-                    let v = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self))
-                    running &+= low &+ Int64(v)
-                    body(k &+ 1, running)
+                    running &+= low &+ Int64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self)))
+                    out[k &+ 1] = running
                 }
             default:
                 for k in 0..<m {
-                    let v = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self))
-                    running &+= low &+ Int64(bitPattern: v)
-                    body(k &+ 1, running)
+                    running &+= low &+ Int64(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self)))
+                    out[k &+ 1] = running
                 }
             }
         }

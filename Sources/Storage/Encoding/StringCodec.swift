@@ -81,11 +81,15 @@ public enum StringCodec {
         out[0] = 0
         var sum = 0
         var bad = false
-        try FrameOfReference.decode(&reader, count: count) { i, length in
-            bad = bad || length < 0 || length > Int64(total)
-            sum &+= Int(truncatingIfNeeded: length)
-            bad = bad || sum > total
-            out[i &+ 1] = UInt32(truncatingIfNeeded: sum)
+        try withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { (lengths) throws(StorageError) in
+            try FrameOfReference.decode(&reader, count: count, into: lengths.baseAddress.unsafelyUnwrapped)
+            for i in 0..<count {
+                let length = lengths[i]
+                bad = bad || length < 0 || length > Int64(total)
+                sum &+= Int(truncatingIfNeeded: length)
+                bad = bad || sum > total
+                out[i &+ 1] = UInt32(truncatingIfNeeded: sum)
+            }
         }
         guard !bad, sum == total else {
             throw reader.corrupt("string lengths do not add up to \(total) bytes", at: lengthsOffset)

@@ -49,9 +49,14 @@ enum TagIDDecoding {
         guard count > 0 else { return try reader.expectEnd("an empty tag id block") }
         let out = output.baseAddress.unsafelyUnwrapped
         var outOfRange = false
-        try IntegerStream.decode(mode, &reader, count: count, scratch: UnsafeMutableRawBufferPointer(start: nil, count: 0)) { i, v in
-            outOfRange = outOfRange || UInt64(bitPattern: v) > UInt64(UInt32.max)
-            out[i] = UInt32(truncatingIfNeeded: v)
+        try withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { (wide) throws(StorageError) in
+            let ints = wide.baseAddress.unsafelyUnwrapped
+            try IntegerStream.decode(mode, &reader, count: count, into: ints)
+            for i in 0..<count {
+                let v = ints[i]
+                outOfRange = outOfRange || UInt64(bitPattern: v) > UInt64(UInt32.max)
+                out[i] = UInt32(truncatingIfNeeded: v)
+            }
         }
         guard !outOfRange else { throw StorageError(.corrupt, "a tag id is outside 0...\(UInt32.max)", offset: 0) }
         try reader.expectEnd("the tag id block")
