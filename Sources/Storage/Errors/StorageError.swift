@@ -15,6 +15,7 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Wrapped: Hashable, Sendable {
             case truncated, corrupt, checksumMismatch, unknownEncoding
             case invalidArgument, limitExceeded, compression
+            case io, diskFull, closed
         }
 
         fileprivate var wrapped: Wrapped
@@ -34,6 +35,12 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         public static var limitExceeded: Code { Code(.limitExceeded) }
         /// The compression library reported an error.
         public static var compression: Code { Code(.compression) }
+        /// The operating system reported an I/O error.
+        public static var io: Code { Code(.io) }
+        /// The disk (or a quota) is full.
+        public static var diskFull: Code { Code(.diskFull) }
+        /// The database or file was closed, or refuses writes after a failed sync.
+        public static var closed: Code { Code(.closed) }
 
         public var description: String {
             switch wrapped {
@@ -44,6 +51,9 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
             case .invalidArgument: "invalid argument"
             case .limitExceeded: "limit exceeded"
             case .compression: "compression error"
+            case .io: "I/O error"
+            case .diskFull: "disk full"
+            case .closed: "closed"
             }
         }
     }
