@@ -261,3 +261,27 @@ import SundialWorkloads
         #expect(error.description == "checksum mismatch: block checksum differs (file seg-1.sdl, offset 4108)")
     }
 }
+
+@Suite struct StringSizeBoundTests {
+    /// A few bytes cannot make a reader allocate hundreds of megabytes: the declared size
+    /// is checked against what the payload could hold before anyone sizes a buffer by it.
+    @Test func declaredSizeIsBoundedByThePayload() throws {
+        var writer = ByteWriter()
+        writer.writeVarUInt(UInt64(StringCodec.maxBlockBytes))  // 256 MiB declared
+        writer.writeUInt8(0)
+        writer.writeUInt8(0)
+        for encoding in [ColumnEncoding.stringPlain, .stringZstd] {
+            #expect(throws: StorageError.self) {
+                _ = try writer.bytes.withBytes { (p) throws(StorageError) in try StringCodec.decodedByteCount(p, encoding: encoding) }
+            }
+            #expect(throws: StorageError.self) {
+                _ = try writer.bytes.withBytes { (p) throws(StorageError) in try StringCodec.decodeStrings(p, encoding: encoding, count: 1) }
+            }
+        }
+        // Legitimate highly compressible data stays within the bound.
+        var block = ByteWriter()
+        let values = Array(repeating: String(repeating: "a", count: 100_000), count: 20)
+        #expect(ColumnBlock.encodeStrings(values, into: &block) == .stringZstd)
+        #expect(try block.bytes.withBytes { (b) throws(StorageError) in try ColumnBlock.decodeStrings(b) } == values)
+    }
+}

@@ -427,7 +427,7 @@ if options.only.map({ "hostnames (random rows) / string (auto)".contains($0) }) 
         chosen[encoding.description, default: 0] += 1
         store.append(writer.bytes)
     }
-    let maxBytes = try! store.map { p in try p.withUnsafeBytes { raw throws(StorageError) in try StringCodec.decodedByteCount(raw) } }.max()!
+    let maxBytes = try! zip(store, encodings).map { p, e in try p.withUnsafeBytes { raw throws(StorageError) in try StringCodec.decodedByteCount(raw, encoding: e) } }.max()!
     let offsets = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: blockSize + 1)
     let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: maxBytes, alignment: 8)
     var roundTrip = true

@@ -74,7 +74,7 @@ extension ColumnBlock {
     }
 
     /// Decodes a string block into `offsets` (count + 1 entries) and `bytes`; returns the
-    /// value count. Size the buffers with ``open(_:)`` and ``StringCodec/decodedByteCount(_:)``.
+    /// value count. Size the buffers with ``open(_:)`` and ``StringCodec/decodedByteCount(_:encoding:)``.
     public static func decodeStrings(
         _ block: UnsafeRawBufferPointer, offsets: UnsafeMutableBufferPointer<UInt32>, bytes: UnsafeMutableRawBufferPointer
     ) throws(StorageError) -> Int {

@@ -53,14 +53,20 @@ public enum StringCodec {
         return .stringPlain
     }
 
-    /// The number of bytes the strings of a payload decode to.
-    public static func decodedByteCount(_ payload: UnsafeRawBufferPointer) throws(StorageError) -> Int {
+    /// zstd expands at most this much: a 4-byte RLE block stands for 128 KiB.
+    static let maxZstdExpansion = 32_768
+
+    /// The number of bytes the strings of a payload decode to, checked against what the
+    /// payload can hold (raw bytes: its length; zstd: 32,768 times it), so a hostile
+    /// header cannot make a reader allocate more than the data could fill.
+    public static func decodedByteCount(_ payload: UnsafeRawBufferPointer, encoding: ColumnEncoding) throws(StorageError) -> Int {
         var reader = ByteReader(payload)
-        return try reader.readVarInt("the total string size", max: maxBlockBytes)
+        let bound = encoding == .stringZstd ? payload.count * maxZstdExpansion : payload.count
+        return try reader.readVarInt("the total string size", max: Swift.min(maxBlockBytes, bound))
     }
 
     /// Decodes `count` strings into `offsets` (count + 1 entries: string i is
-    /// `bytes[offsets[i]..<offsets[i + 1]]`) and `bytes` (at least ``decodedByteCount(_:)``).
+    /// `bytes[offsets[i]..<offsets[i + 1]]`) and `bytes` (at least ``decodedByteCount(_:encoding:)``).
     public static func decode(
         _ payload: UnsafeRawBufferPointer, encoding: ColumnEncoding, count: Int,
         offsets: UnsafeMutableBufferPointer<UInt32>, bytes: UnsafeMutableRawBufferPointer
@@ -71,8 +77,9 @@ public enum StringCodec {
         guard count >= 0, offsets.count >= count + 1 else {
             throw StorageError(.invalidArgument, "offsets hold \(offsets.count) entries, \(count + 1) are needed")
         }
+        let total = try decodedByteCount(payload, encoding: encoding)
         var reader = ByteReader(payload)
-        let total = try reader.readVarInt("the total string size", max: maxBlockBytes)
+        _ = try reader.readVarUInt()
         guard bytes.count >= total else {
             throw StorageError(.invalidArgument, "the byte buffer holds \(bytes.count) bytes, \(total) are needed")
         }
@@ -112,7 +119,7 @@ public enum StringCodec {
     public static func decodeStrings(
         _ payload: UnsafeRawBufferPointer, encoding: ColumnEncoding, count: Int
     ) throws(StorageError) -> [String] {
-        let total = try decodedByteCount(payload)
+        let total = try decodedByteCount(payload, encoding: encoding)
         var offsets = [UInt32](repeating: 0, count: count + 1)
         var bytes = [UInt8](repeating: 0, count: total)
         var failure: StorageError?

@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+//
+// SundialFuzz — libFuzzer targets for Sundial's column codecs.
+//
+// A separate package, depending on Sundial by path: SwiftPM renames an executable's
+// entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
+// link. Instead each fuzz target is its own executable whose main.swift defines
+// `LLVMFuzzerTestOneInput` and hands control to `LLVMFuzzerRunDriver` (README.md).
+//
+//   swift build -c release -Xswiftc -sanitize=fuzzer,address   # or ./run.sh TARGET SECONDS
+//
+// `MakeSeeds` (not a fuzz target) regenerates corpus/<Target>/ from real encodings:
+//   swift run MakeSeeds
+import PackageDescription
+
+/// The libFuzzer targets, each in Sources/<name>/main.swift.
+let fuzzTargets = [
+    "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
+    "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
+]
+
+let storage: Target.Dependency = .product(name: "SundialStorage", package: "Sundial")
+
+let package = Package(
+    name: "SundialFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Sundial", path: ".."),
+    ],
+    targets: [
+        // Input layout, sentinel-guarded output buffers, bit-exact comparison and the
+        // generic decode / round-trip checks shared by the targets and MakeSeeds.
+        .target(name: "FuzzSupport", dependencies: [storage]),
+        .executableTarget(
+            name: "MakeSeeds",
+            dependencies: ["FuzzSupport", storage,
+                           .product(name: "SundialWorkloads", package: "Sundial")]),
+    ] + fuzzTargets.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: ["FuzzSupport", storage]
+                // BlockMutations.refreshChecksum forges block CRCs.
+                + (name == "FuzzBlocks" ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
+    },
+    swiftLanguageModes: [.v6]
+)

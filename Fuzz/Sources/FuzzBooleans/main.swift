@@ -1,0 +1,38 @@
+// FuzzBooleans: libFuzzer target for the Bool codecs.
+//
+// Input: DecoderInput; selector % 2 picks the codec: 0 BooleanBitmapCodec,
+// 1 BooleanRunLengthCodec.
+// Checks (FuzzSupport.CodecCheck): decoding throws StorageError or succeeds without
+// trapping or writing past `count`; an output one value short is refused; a decoded
+// column re-encodes and decodes back bit for bit.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FuzzSupport
+import SundialStorage
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = DecoderInput(data, size)
+    if input.selector % 2 == 0 {
+        CodecCheck.decode(BooleanBitmapCodec.self, input.payload, count: input.count)
+    } else {
+        CodecCheck.decode(BooleanRunLengthCodec.self, input.payload, count: input.count)
+    }
+    return 0
+}
+
+// MARK: libFuzzer driver (SwiftPM renames the entry point, so top-level code runs the
+// driver; see README.md)
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })

@@ -1,0 +1,40 @@
+// FuzzIntegers: libFuzzer target for the four Int64 field codecs.
+//
+// Input: DecoderInput; selector % 4 picks the codec:
+//   0 Int64FrameOfReferenceCodec, 1 Int64DeltaCodec, 2 Int64RunLengthCodec,
+//   3 Int64DeltaZstdCodec (its zstd frame is decompressed into the output's tail).
+// Checks (FuzzSupport.CodecCheck): decoding throws StorageError or succeeds without
+// trapping or writing past `count`; an output one value short is refused; a decoded
+// column re-encodes and decodes back bit for bit.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FuzzSupport
+import SundialStorage
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = DecoderInput(data, size)
+    switch input.selector % 4 {
+    case 0: CodecCheck.decode(Int64FrameOfReferenceCodec.self, input.payload, count: input.count)
+    case 1: CodecCheck.decode(Int64DeltaCodec.self, input.payload, count: input.count)
+    case 2: CodecCheck.decode(Int64RunLengthCodec.self, input.payload, count: input.count)
+    default: CodecCheck.decode(Int64DeltaZstdCodec.self, input.payload, count: input.count)
+    }
+    return 0
+}
+
+// MARK: libFuzzer driver (SwiftPM renames the entry point, so top-level code runs the
+// driver; see README.md)
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })

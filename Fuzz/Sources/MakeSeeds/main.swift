@@ -1,0 +1,199 @@
+// MakeSeeds: writes the seed corpora under Fuzz/corpus/<Target>/ from real encodings,
+// so every fuzz target starts from inputs its decoders accept.
+//
+//   swift run MakeSeeds [corpus-dir]     (default: the corpus/ next to Package.swift)
+//
+// Each target's directory is emptied and refilled; the output is deterministic (fixed
+// seeds), so rerunning it leaves git clean. Seeds use the layouts the harnesses read:
+// DecoderInput (selector | UInt16 LE count | payload) for the codec targets, a mode byte
+// plus a framed block for FuzzBlocks, a shape byte plus data for FuzzRoundTrip.
+import Foundation
+import FuzzSupport
+import SundialStorage
+import SundialWorkloads
+
+/// Not a fuzz target. `swift build -c release -Xswiftc -sanitize=fuzzer,address` links
+/// every executable of the package against libFuzzer, which references this symbol; the
+/// stub lets that one command build the whole package (MakeSeeds' own `main` still runs).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func unusedFuzzerEntryPoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { 0 }
+
+let corpus: URL = CommandLine.arguments.count > 1
+    ? URL(fileURLWithPath: CommandLine.arguments[1], isDirectory: true)
+    : URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpus", isDirectory: true)
+
+/// Replaces corpus/<target>/ with `seeds` (name -> bytes).
+func write(_ target: String, _ seeds: [(String, [UInt8])]) throws {
+    let directory = corpus.appendingPathComponent(target, isDirectory: true)
+    try? FileManager.default.removeItem(at: directory)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for (name, bytes) in seeds {
+        try Data(bytes).write(to: directory.appendingPathComponent(name))
+    }
+    print("\(target): \(seeds.count) seeds, \(seeds.reduce(0) { $0 + $1.1.count }) bytes")
+}
+
+/// A DecoderInput seed: `values` encoded with `codec`, to be decoded with `selector`.
+func seed<C: ColumnCodec>(_ codec: C.Type, selector: UInt8, _ values: [C.Value]) -> [UInt8] {
+    DecoderInput.seed(selector: selector, count: values.count, payload: C.encode(values))
+}
+
+var rng = SplitMix64(seed: 0x5EED)
+
+// MARK: Timestamps
+
+let second: Int64 = 1_000_000_000
+let t0: Int64 = 1_700_000_000 * second
+let timestampColumns: [(String, [Int64])] = [
+    ("empty", []),
+    ("one", [t0]),
+    ("two", [t0, t0 + 10 * second]),
+    ("regular-1000", (0..<1000).map { t0 + Int64($0) * 10 * second }),
+    ("jitter-300", RandomColumns.jitteredTimestamps(count: 300, start: t0, interval: second, jitter: 5_000, seed: 1)),
+    ("irregular-200", (0..<200).map { _ in t0 + Int64(rng.next() % 1_000_000) }),
+    ("decreasing-130", (0..<130).map { t0 - Int64($0) * second }),
+    ("duplicates-129", (0..<129).map { t0 + Int64($0 / 3) * second }),
+    ("extremes", [.min, .max, 0, -1, .max, .min, 1]),
+]
+try write("FuzzTimestamps", timestampColumns.map { ($0.0, seed(TimestampCodec.self, selector: 0, $0.1)) })
+
+// MARK: Int64 fields
+
+let int64Columns: [(String, [Int64])] = [
+    ("ramp-300", (0..<300).map { Int64($0) * 7 }),
+    ("counter-200", { var c: Int64 = 1 << 40; return (0..<200).map { _ in c += Int64(rng.next() % 50); return c } }()),
+    ("runs-256", (0..<256).map { Int64($0 / 64) * 100 }),
+    ("walk-512", { var v: Int64 = 0; return (0..<512).map { _ in v += Int64(rng.next() % 41) - 20; return v } }()),
+    ("extremes", [.min, .max, 0, -1, .max, .min, 1]),
+]
+let int64Codecs: [(String, ([Int64]) -> [UInt8])] = [
+    ("for", Int64FrameOfReferenceCodec.encode), ("delta", Int64DeltaCodec.encode),
+    ("rle", Int64RunLengthCodec.encode), ("delta-zstd", Int64DeltaZstdCodec.encode),
+]
+var integerSeeds: [(String, [UInt8])] = []
+for (selector, (codecName, encode)) in int64Codecs.enumerated() {
+    for (columnName, values) in int64Columns where columnName != "extremes" || selector % 2 == 0 {
+        integerSeeds.append(("\(codecName)-\(columnName)",
+                             DecoderInput.seed(selector: UInt8(selector), count: values.count, payload: encode(values))))
+    }
+}
+integerSeeds.append(("for-empty", DecoderInput.seed(selector: 0, count: 0, payload: [])))
+try write("FuzzIntegers", integerSeeds)
+
+// MARK: Doubles
+
+let specials: [Double] = [.nan, -.nan, Double(nan: 0x1234, signaling: true), .infinity, -.infinity,
+                          0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1.5]
+let doubleColumns: [(String, [Double])] = [
+    ("prices-300", RandomColumns.prices(count: 300, seed: 2)),
+    ("random-100", RandomColumns.doubles(count: 100, seed: 3)),
+    ("constant-200", Array(repeating: 21.5, count: 200)),
+    ("specials", specials),
+    ("decimal-exceptions-150", (0..<150).map { $0 % 25 == 0 ? specials[$0 / 25 % specials.count] : Double($0) / 10 }),
+    ("percent-256", (0..<256).map { _ in Double(rng.next() % 10_001) / 100 }),
+]
+var doubleSeeds: [(String, [UInt8])] = []
+for (columnName, values) in doubleColumns {
+    doubleSeeds.append(("gorilla-\(columnName)", seed(GorillaCodec.self, selector: 0, values)))
+    doubleSeeds.append(("decimal-\(columnName)", seed(DecimalCodec.self, selector: 1, values)))
+}
+try write("FuzzDoubles", doubleSeeds)
+
+// MARK: Booleans
+
+let boolColumns: [(String, [Bool])] = [
+    ("false-64", Array(repeating: false, count: 64)),
+    ("alternating-13", (0..<13).map { $0 % 2 == 0 }),
+    ("runs-500", (0..<500).map { ($0 / 100) % 2 == 1 }),
+    ("random-200", (0..<200).map { _ in rng.next() % 3 == 0 }),
+    ("one-true", [true]),
+]
+var boolSeeds: [(String, [UInt8])] = []
+for (columnName, values) in boolColumns {
+    boolSeeds.append(("bitmap-\(columnName)", seed(BooleanBitmapCodec.self, selector: 0, values)))
+    boolSeeds.append(("rle-\(columnName)", seed(BooleanRunLengthCodec.self, selector: 1, values)))
+}
+try write("FuzzBooleans", boolSeeds)
+
+// MARK: Tag ids
+
+let tagIDColumns: [(String, [UInt32])] = [
+    ("series-runs-1000", (0..<1000).map { UInt32($0 / 100) }),
+    ("random-300", (0..<300).map { _ in UInt32(rng.next() % 5000) }),
+    ("extremes", [0, .max, 7, .max - 1, 0]),
+    ("one", [42]),
+]
+var tagIDSeeds: [(String, [UInt8])] = []
+for (columnName, values) in tagIDColumns {
+    tagIDSeeds.append(("packed-\(columnName)", seed(TagIDBitPackedCodec.self, selector: 0, values)))
+    tagIDSeeds.append(("rle-\(columnName)", seed(TagIDRunLengthCodec.self, selector: 1, values)))
+}
+try write("FuzzTagIDs", tagIDSeeds)
+
+// MARK: Strings
+
+let stringColumns: [(String, [String])] = [
+    ("empty", []),
+    ("empty-strings", ["", "", ""]),
+    ("hosts-10", (0..<10).map { "host_\($0)" }),
+    ("regions-200", (0..<200).map { ["us-east-1", "eu-central-1", "ap-southeast-2"][$0 % 3] }),
+    ("unicode", ["🌞", "Grüße", "", "日時計", "a\u{0}b"]),
+    ("long-repetitive", (0..<40).map { _ in String(repeating: "sundial", count: 9) }),
+]
+var stringSeeds: [(String, [UInt8])] = []
+for (columnName, values) in stringColumns {
+    var writer = ByteWriter(capacity: 64)
+    let encoding = StringCodec.encode(values, into: &writer)
+    stringSeeds.append(("\(encoding)-\(columnName)",
+                        DecoderInput.seed(selector: encoding == .stringPlain ? 0 : 1, count: values.count, payload: writer.bytes)))
+}
+try write("FuzzStrings", stringSeeds)
+
+// MARK: Blocks
+
+/// A block of `values` written with `encode`; mode byte 0 (raw), or 1 (forged framing).
+func block<V>(_ values: [V], mode: UInt8 = 0, _ encode: (UnsafeBufferPointer<V>, inout ByteWriter) -> Void) -> [UInt8] {
+    var writer = ByteWriter(capacity: 64)
+    values.withUnsafeBufferPointer { encode($0, &writer) }
+    return [mode] + writer.bytes
+}
+let blockSeeds: [(String, [UInt8])] = [
+    ("timestamps", block(timestampColumns[3].1) { ColumnBlock.encodeTimestamps($0, into: &$1) }),
+    ("int64-for", block(int64Columns[0].1) { ColumnBlock.write(Int64FrameOfReferenceCodec.self, $0, into: &$1) }),
+    ("int64-delta", block(int64Columns[1].1) { ColumnBlock.write(Int64DeltaCodec.self, $0, into: &$1) }),
+    ("int64-rle", block(int64Columns[2].1) { ColumnBlock.write(Int64RunLengthCodec.self, $0, into: &$1) }),
+    ("int64-delta-zstd", block(int64Columns[3].1) { ColumnBlock.write(Int64DeltaZstdCodec.self, $0, into: &$1) }),
+    ("int64-chosen", block(int64Columns[3].1) { ColumnBlock.encodeInt64($0, into: &$1) }),
+    ("double-gorilla", block(doubleColumns[1].1) { ColumnBlock.write(GorillaCodec.self, $0, into: &$1) }),
+    ("double-decimal", block(doubleColumns[4].1) { ColumnBlock.write(DecimalCodec.self, $0, into: &$1) }),
+    ("double-chosen", block(doubleColumns[0].1) { ColumnBlock.encodeDoubles($0, into: &$1) }),
+    ("bool-bitmap", block(boolColumns[3].1) { ColumnBlock.write(BooleanBitmapCodec.self, $0, into: &$1) }),
+    ("bool-rle", block(boolColumns[2].1) { ColumnBlock.write(BooleanRunLengthCodec.self, $0, into: &$1) }),
+    ("tagid-packed", block(tagIDColumns[1].1) { ColumnBlock.write(TagIDBitPackedCodec.self, $0, into: &$1) }),
+    ("tagid-rle", block(tagIDColumns[0].1) { ColumnBlock.write(TagIDRunLengthCodec.self, $0, into: &$1) }),
+    ("string-plain", [0] + { var w = ByteWriter(); ColumnBlock.encodeStrings(stringColumns[2].1, into: &w); return w.bytes }()),
+    ("string-zstd", [0] + { var w = ByteWriter(); ColumnBlock.encodeStrings(stringColumns[5].1, into: &w); return w.bytes }()),
+    ("forged-int64-delta-zstd", block(int64Columns[3].1, mode: 1) { ColumnBlock.write(Int64DeltaZstdCodec.self, $0, into: &$1) }),
+    ("forged-double-decimal", block(doubleColumns[4].1, mode: 1) { ColumnBlock.write(DecimalCodec.self, $0, into: &$1) }),
+    ("forged-string-plain", [1] + { var w = ByteWriter(); ColumnBlock.encodeStrings(stringColumns[4].1, into: &w); return w.bytes }()),
+]
+try write("FuzzBlocks", blockSeeds)
+
+// MARK: Round trip
+
+/// Shape byte (see FuzzRoundTrip/main.swift) plus `count` random data bytes.
+@MainActor func roundTripSeed(_ shapes: UInt8, _ count: Int) -> [UInt8] {
+    [shapes] + (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+}
+var roundTripSeeds: [(String, [UInt8])] = [
+    ("empty", [0]),
+    ("raw-64", roundTripSeed(0b0000_0000, 64)),
+    ("timestamps-decimals-runs-256", roundTripSeed(0b0011_0101, 256)),
+    ("runs-mixed-vocab-200", roundTripSeed(0b1010_1010, 200)),
+    ("small-prices-ids-512", roundTripSeed(0b1110_1111, 512)),
+    ("all-shapes-1-100", roundTripSeed(0b1111_1111, 100)),
+]
+// Raw doubles built from NaN payloads, -0.0 and infinities.
+roundTripSeeds.append(("nan-payloads", [0] + specials.flatMap { d in (0..<8).map { UInt8(truncatingIfNeeded: d.bitPattern >> (8 * UInt64($0))) } }))
+try write("FuzzRoundTrip", roundTripSeeds)
