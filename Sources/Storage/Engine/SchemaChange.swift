@@ -1,0 +1,88 @@
+// Schema changes as WAL records (kind 2), so DDL and schema-on-write survive a crash
+// before the next flush writes the catalog into the manifest.
+//
+// payload := op u8 | table string | op 1 (create): partitionDuration zigzag | retention
+//            zigzag (0: none) | columns varint | columns x (name string | type u8)
+//            | op 2 (add columns): columns varint | columns x (name string | type u8)
+//            | op 3 (set retention): retention zigzag (0: none)
+
+/// A change to the catalog.
+public enum SchemaChange: Sendable, Hashable {
+    case createTable(name: String, options: TableOptions, columns: [ColumnDefinition])
+    case addColumns(table: String, columns: [ColumnDefinition])
+    case setRetention(table: String, retention: Int64?)
+
+    public func encode() -> [UInt8] {
+        var w = ByteWriter(capacity: 64)
+        switch self {
+        case .createTable(let name, let options, let columns):
+            w.writeUInt8(1)
+            SegmentFooter.writeString(name, &w)
+            w.writeZigZag(options.partitionDuration)
+            w.writeZigZag(options.retention ?? 0)
+            Self.writeColumns(columns, &w)
+        case .addColumns(let table, let columns):
+            w.writeUInt8(2)
+            SegmentFooter.writeString(table, &w)
+            Self.writeColumns(columns, &w)
+        case .setRetention(let table, let retention):
+            w.writeUInt8(3)
+            SegmentFooter.writeString(table, &w)
+            w.writeZigZag(retention ?? 0)
+        }
+        return w.bytes
+    }
+
+    static func writeColumns(_ columns: [ColumnDefinition], _ w: inout ByteWriter) {
+        w.writeVarUInt(UInt64(columns.count))
+        for column in columns {
+            SegmentFooter.writeString(column.name, &w)
+            w.writeUInt8(column.type.rawValue)
+        }
+    }
+
+    static func readColumns(_ r: inout ByteReader) throws(StorageError) -> [ColumnDefinition] {
+        let count = try r.readVarInt("a column count", max: 4096)
+        var columns: [ColumnDefinition] = []
+        for _ in 0..<count {
+            let name = try SegmentFooter.readString(&r, "a column name")
+            let offset = r.offset
+            let raw = try r.readUInt8("a column type")
+            guard let type = ColumnType(rawValue: raw) else { throw r.corrupt("invalid column type \(raw)", at: offset) }
+            columns.append(ColumnDefinition(name: name, type: type))
+        }
+        return columns
+    }
+
+    public static func decode(_ payload: [UInt8]) throws(StorageError) -> SchemaChange {
+        try payload.withBytes { (raw) throws(StorageError) -> SchemaChange in
+            var r = ByteReader(raw)
+            let op = try r.readUInt8("a schema operation")
+            let table = try SegmentFooter.readString(&r, "a table name")
+            let change: SchemaChange
+            switch op {
+            case 1:
+                let duration = try r.readZigZag("a partition duration")
+                guard duration > 0 else { throw r.corrupt("partition duration \(duration) is not positive") }
+                let retention = try r.readZigZag("a retention")
+                change = .createTable(name: table, options: TableOptions(partitionDuration: duration, retention: retention == 0 ? nil : retention),
+                                      columns: try readColumns(&r))
+            case 2:
+                change = .addColumns(table: table, columns: try readColumns(&r))
+            case 3:
+                let retention = try r.readZigZag("a retention")
+                change = .setRetention(table: table, retention: retention == 0 ? nil : retention)
+            default:
+                throw r.corrupt("unknown schema operation \(op)", at: 0)
+            }
+            try r.expectEnd("the schema change")
+            return change
+        }
+    }
+}
+
+/// Kinds of WAL records the engine writes.
+public enum WALRecordKind {
+    public static let writeBatch: UInt8 = 1
+    public static let schemaChange: UInt8 = 2
+}

@@ -1,0 +1,103 @@
+// Writing: schema changes first (each its own durable WAL record), then the batch's WAL
+// record, then the head — in LSN order, after durability.
+
+extension StorageEngine {
+    /// Writes a batch and returns its LSN once it is durable (per the fsync policy) and
+    /// visible to reads. Creates the table and adds columns as needed (schema on write).
+    ///
+    /// - Throws: `StorageError` — `.invalidArgument` for a malformed batch or a column
+    ///   whose type conflicts with the table's (nothing is written), `.limitExceeded`,
+    ///   or an I/O error (the write is not acknowledged; the engine refuses further writes
+    ///   until reopened).
+    @discardableResult
+    public func write(_ batch: WriteBatch) async throws(StorageError) -> LSN {
+        try checkWritable()
+        try batch.validate()
+        guard batch.rowCount > 0 else { return wal.durableLSN }
+        try await ensureSchema(for: batch)
+        let payload = batch.encode()
+        guard payload.count <= WALFormat.maxPayloadSize else {
+            throw StorageError(.limitExceeded, "a batch encodes to \(payload.count) bytes; split it below \(WALFormat.maxPayloadSize)")
+        }
+        let lsn = try await wal.append(kind: WALRecordKind.writeBatch, payload: payload)
+        await applyInOrder(lsn, .batch(batch))
+        scheduleFlushIfNeeded()
+        return lsn
+    }
+
+    /// Applies a schema change (CREATE TABLE, ADD COLUMN, SET RETENTION) durably.
+    public func changeSchema(_ change: SchemaChange) async throws(StorageError) {
+        try checkWritable()
+        try await schemaLock.withLock { () async throws(StorageError) in
+            var trial = state.withLock { $0.catalog }
+            try trial.apply(change)
+            if trial == state.withLock({ $0.catalog }) { return }
+            try await logSchemaChange(change)
+        }
+    }
+
+    /// Makes sure the batch's table and columns exist, logging a schema change if not.
+    func ensureSchema(for batch: WriteBatch) async throws(StorageError) {
+        let needed: SchemaChange? = try state.withLock { (s) throws(StorageError) -> SchemaChange? in
+            try s.catalog.changeNeeded(for: batch, defaultOptions: options.defaultTableOptions, maxColumns: options.maxColumnsPerTable)
+        }
+        guard needed != nil else { return }
+        try await schemaLock.withLock { () async throws(StorageError) in
+            // Another writer may have made the change (or a conflicting one) meanwhile.
+            let change: SchemaChange? = try state.withLock { (s) throws(StorageError) -> SchemaChange? in
+                try s.catalog.changeNeeded(for: batch, defaultOptions: options.defaultTableOptions, maxColumns: options.maxColumnsPerTable)
+            }
+            if let change { try await logSchemaChange(change) }
+        }
+    }
+
+    /// Logs a change and waits until it is applied to the catalog. Caller holds `schemaLock`.
+    func logSchemaChange(_ change: SchemaChange) async throws(StorageError) {
+        var check = state.withLock { $0.catalog }
+        try check.apply(change)
+        let lsn = try await wal.append(kind: WALRecordKind.schemaChange, payload: change.encode())
+        await applyInOrder(lsn, .schema(change))
+    }
+
+    /// Queues `item` at `lsn`, applies every item whose turn has come, and returns once
+    /// `lsn` itself is applied.
+    func applyInOrder(_ lsn: LSN, _ item: PendingApply) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            state.withLock { s in
+                s.applyQueue[lsn] = item
+                while let next = s.applyQueue.removeValue(forKey: s.nextApply) {
+                    switch next {
+                    case .batch(let batch):
+                        if let table = s.catalog.table(batch.table) {
+                            s.head.apply(batch, table: table)
+                            if s.headSince == nil { s.headSince = .now }
+                        }
+                    case .schema(let change):
+                        try? s.catalog.apply(change)
+                    }
+                    s.nextApply += 1
+                }
+                var waiting: [(lsn: LSN, continuation: CheckedContinuation<Void, Never>)] = []
+                for waiter in s.applyWaiters {
+                    if waiter.lsn < s.nextApply { waiter.continuation.resume() } else { waiting.append(waiter) }
+                }
+                s.applyWaiters = waiting
+                if lsn < s.nextApply { continuation.resume() } else { s.applyWaiters.append((lsn, continuation)) }
+            }
+        }
+    }
+
+    func scheduleFlushIfNeeded() {
+        let due = state.withLock { s -> Bool in
+            guard !s.flushScheduled, s.failure == nil, !s.closed,
+                  s.head.rows >= options.flushRows || s.head.approximateBytes >= options.flushBytes else { return false }
+            s.flushScheduled = true
+            return true
+        }
+        guard due else { return }
+        Task {
+            try? await self.flush()
+            self.state.withLock { $0.flushScheduled = false }
+        }
+    }
+}

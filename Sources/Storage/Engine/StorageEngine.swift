@@ -1,0 +1,233 @@
+// The storage engine: one database directory.
+//
+//   <data>/MANIFEST                      live segments, flushed LSN, catalog (Manifest.swift)
+//   <data>/wal/<first LSN>.wal           the write-ahead log (WriteAheadLog.swift)
+//   <data>/tables/<table id>/<id>.seg    segment files (SegmentWriter.swift)
+//
+// Write path: validate → (schema change: its own WAL record, durable and applied first)
+// → WAL append (group commit, fsync policy) → apply to the head in LSN order → return.
+// Applying in LSN order, after durability, means readers see only durable rows and a
+// replay after a crash rebuilds exactly the head readers saw (duplicates resolve alike).
+//
+// Flush: the head is frozen (still visible to readers), written as one segment per
+// partition, the manifest is replaced atomically with the new segments and the flushed
+// LSN, then the frozen head is dropped and WAL segments below the LSN are released.
+// Flush, compaction and retention run one at a time (`maintenance` lock).
+//
+// Reads take a snapshot under the lock: the segment list, frozen heads and the head
+// (arrays shared copy-on-write). A segment file is deleted only when the last snapshot
+// holding it is gone (`LiveSegment.deinit`).
+//
+// Failure: a failed WAL or manifest write poisons the engine: writes fail until it is
+// reopened, and recovery decides what is durable.
+import Synchronization
+
+/// Options of the storage engine.
+public struct StorageOptions: Sendable {
+    /// WAL fsync policy, segment size and repair.
+    public var wal = WALOptions()
+    /// Flush the head once it holds this many rows…
+    public var flushRows = 2_000_000
+    /// …or about this many bytes…
+    public var flushBytes = 256 << 20
+    /// …or once its oldest unflushed write is this old (checked by `maintain()`).
+    public var flushAge: Duration = .seconds(600)
+    /// Rows per column block in segments.
+    public var rowsPerBlock = SegmentFormat.defaultRowsPerBlock
+    /// Options of tables created by schema on write.
+    public var defaultTableOptions = TableOptions()
+    /// The most columns (time, tags and fields) a table may have.
+    public var maxColumnsPerTable = 1024
+    /// Compact a partition once it has at least this many segments.
+    public var compactionThreshold = 4
+    /// Places to fail as if crashing there (tests only).
+    public var failpoints = Failpoints.none
+    /// The clock used for retention (ns since the epoch); tests replace it.
+    public var now: @Sendable () -> Int64 = { SystemTime.nowNanoseconds() }
+
+    public init() {}
+}
+
+/// What opening a database found and did.
+public struct RecoveryReport: Sendable {
+    public var wal = WALRecovery()
+    /// Segment and temporary files no manifest referenced (left by a crash), removed.
+    public var removedOrphans: [String] = []
+    public var segments = 0
+    public var replayedRecords: Int { wal.replayedRecords }
+}
+
+/// A segment the engine serves reads from; deleting its file waits for the last reader.
+final class LiveSegment: Sendable {
+    let entry: SegmentEntry
+    let segment: Segment
+    let fileSystem: any FileSystem
+    let obsolete = Atomic<Bool>(false)
+
+    init(entry: SegmentEntry, segment: Segment, fileSystem: any FileSystem) {
+        self.entry = entry
+        self.segment = segment
+        self.fileSystem = fileSystem
+    }
+
+    deinit {
+        if obsolete.load(ordering: .acquiring) { try? fileSystem.removeFile(segment.path) }
+    }
+}
+
+/// A Sundial database directory.
+public final class StorageEngine: Sendable {
+    enum PendingApply: Sendable {
+        case batch(WriteBatch)
+        case schema(SchemaChange)
+    }
+
+    struct State {
+        var manifest: Manifest
+        var catalog: Catalog
+        var head = Head()
+        var headSince: ContinuousClock.Instant?
+        var frozen: [Head] = []
+        var segments: [UInt64: LiveSegment] = [:]
+        var nextApply: LSN
+        var applyQueue: [LSN: PendingApply] = [:]
+        var applyWaiters: [(lsn: LSN, continuation: CheckedContinuation<Void, Never>)] = []
+        var failure: StorageError?
+        var closed = false
+        var flushScheduled = false
+    }
+
+    public let directory: String
+    public let options: StorageOptions
+    let fileSystem: any FileSystem
+    let wal: WriteAheadLog
+    let state: Mutex<State>
+    let schemaLock = AsyncSerialLock()
+    let maintenance = AsyncSerialLock()
+
+    var manifestPath: String { FilePath.join(directory, Manifest.fileName) }
+    func tableDirectory(_ id: UInt32) -> String { FilePath.join(FilePath.join(directory, "tables"), String(id)) }
+    func segmentPath(_ entry: SegmentEntry) -> String { FilePath.join(tableDirectory(entry.tableID), entry.fileName) }
+
+    init(directory: String, fileSystem: any FileSystem, options: StorageOptions, wal: WriteAheadLog, state: State) {
+        self.directory = directory
+        self.fileSystem = fileSystem
+        self.options = options
+        self.wal = wal
+        self.state = Mutex(state)
+    }
+
+    /// Opens (creating when needed) the database in `directory`: reads the manifest, maps
+    /// its segments, removes files a crash left behind, and replays the WAL.
+    public static func open(
+        directory: String, fileSystem: any FileSystem = PosixFileSystem(), options: StorageOptions = StorageOptions()
+    ) throws(StorageError) -> (StorageEngine, RecoveryReport) {
+        try fileSystem.createDirectory(directory)
+        var report = RecoveryReport()
+        let manifestPath = FilePath.join(directory, Manifest.fileName)
+        if fileSystem.exists(manifestPath + ".tmp") {
+            try fileSystem.removeFile(manifestPath + ".tmp")
+            report.removedOrphans.append(manifestPath + ".tmp")
+        }
+        let manifest = fileSystem.exists(manifestPath)
+            ? try Manifest.decode(fileSystem.readFile(manifestPath), path: manifestPath) : Manifest()
+
+        // Segments: open every live one; remove files no manifest references.
+        var live: [UInt64: LiveSegment] = [:]
+        let tablesDirectory = FilePath.join(directory, "tables")
+        let referenced = Set(manifest.segments.map { FilePath.join(FilePath.join(tablesDirectory, String($0.tableID)), $0.fileName) })
+        if fileSystem.exists(tablesDirectory) {
+            for table in try fileSystem.contentsOfDirectory(tablesDirectory) {
+                let tableDirectory = FilePath.join(tablesDirectory, table)
+                var removed = false
+                for name in try fileSystem.contentsOfDirectory(tableDirectory) {
+                    let path = FilePath.join(tableDirectory, name)
+                    if !referenced.contains(path) && (name.hasSuffix(SegmentFormat.suffix) || name.hasSuffix(".tmp")) {
+                        try fileSystem.removeFile(path)
+                        report.removedOrphans.append(path)
+                        removed = true
+                    }
+                }
+                if removed { try fileSystem.syncDirectory(tableDirectory) }
+            }
+        }
+        for entry in manifest.segments {
+            let path = FilePath.join(FilePath.join(tablesDirectory, String(entry.tableID)), entry.fileName)
+            let segment = try Segment.open(path: path, fileSystem: fileSystem)
+            guard segment.rowCount == entry.rows else {
+                throw StorageError(.corrupt, "segment holds \(segment.rowCount) rows, the manifest says \(entry.rows)", file: path, offset: 0)
+            }
+            live[entry.id] = LiveSegment(entry: entry, segment: segment, fileSystem: fileSystem)
+        }
+        report.segments = live.count
+
+        // The catalog as of the manifest, then the WAL after the flushed LSN.
+        var catalog = Catalog(tables: manifest.tables, nextTableID: manifest.nextTableID)
+        var head = Head()
+        let (wal, walReport) = try WriteAheadLog.open(
+            directory: FilePath.join(directory, "wal"), fileSystem: fileSystem, options: options.wal,
+            replayAfter: manifest.flushedLSN
+        ) { (record) throws(StorageError) in
+            switch record.kind {
+            case WALRecordKind.schemaChange:
+                try catalog.apply(SchemaChange.decode(record.payload))
+            case WALRecordKind.writeBatch:
+                let batch = try WriteBatch.decode(record.payload)
+                // A batch is logged only after the schema it needs: replay it the same way.
+                if let change = try catalog.changeNeeded(for: batch, defaultOptions: options.defaultTableOptions, maxColumns: Int.max) {
+                    try catalog.apply(change)
+                }
+                head.apply(batch, table: catalog.table(batch.table)!)
+            default:
+                throw StorageError(.corrupt, "unknown WAL record kind \(record.kind)", offset: nil)
+            }
+        }
+        report.wal = walReport
+        let state = State(manifest: manifest, catalog: catalog, head: head,
+                          headSince: head.rows > 0 ? .now : nil, segments: live,
+                          nextApply: max(wal.nextLSN, manifest.flushedLSN + 1))
+        let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal, state: state)
+        return (engine, report)
+    }
+
+    /// Flushes the head and closes the WAL. Further calls fail.
+    public func close() async throws(StorageError) {
+        let failed = state.withLock { s -> StorageError? in
+            if s.closed { return nil }
+            return s.failure
+        }
+        if failed == nil { try await flush() }
+        state.withLock { $0.closed = true }
+        try wal.close()
+    }
+
+    /// The tables and their columns.
+    public var catalog: Catalog { state.withLock { $0.catalog } }
+
+    func checkWritable() throws(StorageError) {
+        let (failure, closed) = state.withLock { ($0.failure, $0.closed) }
+        if let failure {
+            throw StorageError(.closed, "the database refuses writes after an earlier failure (\(failure)); reopen it to recover",
+                               file: failure.file, offset: failure.offset)
+        }
+        if closed { throw StorageError(.closed, "the database is closed") }
+    }
+
+    func poison(_ error: StorageError) {
+        state.withLock { if $0.failure == nil { $0.failure = error } }
+    }
+}
+
+/// Wall-clock time without Foundation.
+enum SystemTime {
+    static func nowNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
