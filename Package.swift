@@ -22,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries and C shims.
@@ -37,7 +38,9 @@ let package = Package(
         .target(name: "SundialIndex", dependencies: ["SundialStorage"], path: "Sources/Index"),
         .target(name: "SundialQueryLang", dependencies: ["SundialIndex", "SundialStorage"],
                 path: "Sources/QueryLang"),
-        .target(name: "Sundial", dependencies: ["SundialQueryLang", "SundialIndex", "SundialStorage"],
+        .target(name: "Sundial",
+                dependencies: ["SundialQueryLang", "SundialIndex", "SundialStorage",
+                               .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Sundial"),
         .target(name: "SundialWire", dependencies: ["SundialStorage"], path: "Sources/Wire"),
         .target(name: "SundialReplication", dependencies: ["Sundial", "SundialWire"],
@@ -67,6 +70,9 @@ let package = Package(
         .testTarget(name: "SundialStorageTests",
                     dependencies: ["SundialStorage", "SundialTestSupport"],
                     path: "Tests/StorageTests"),
+        .testTarget(name: "SundialTests",
+                    dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads"],
+                    path: "Tests/SundialTests"),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],
                     path: "Tests/WorkloadsTests"),

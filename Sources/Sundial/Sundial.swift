@@ -1,5 +1,5 @@
-// The embedding facade (`Database`) arrives with the storage engine issue. For now it
-// re-exports the storage layer so an application can use the column codecs.
+// The Sundial module: the embedding facade. Re-exports the storage types an application
+// needs (write batches, column values, errors).
 @_exported import SundialStorage
 import SundialQueryLang
 import SundialIndex

@@ -45,6 +45,7 @@ public final class FaultInjectingFileSystem: FileSystem, Sendable {
         var syncFailed = false
         /// Bumped by a power loss; handles from before it are dead.
         var generation = 0
+        var locks: Set<String> = []
 
         var usedBytes: Int { entries.values.reduce(0) { $0 + (nodes[$1]?.current.count ?? 0) } }
     }
@@ -85,6 +86,7 @@ public final class FaultInjectingFileSystem: FileSystem, Sendable {
             let live = Set(s.entries.values)
             s.nodes = s.nodes.filter { live.contains($0.key) }
             s.generation += 1
+            s.locks = []
             s.syncFailed = false
             s.faults = Faults()
         }
@@ -93,7 +95,10 @@ public final class FaultInjectingFileSystem: FileSystem, Sendable {
     /// Simulates a process crash (kill -9): the page cache survives, so nothing is lost,
     /// but open handles die.
     public func simulateProcessCrash() {
-        state.withLock { $0.generation += 1 }
+        state.withLock { s in
+            s.generation += 1
+            s.locks = []
+        }
     }
 
     /// The current bytes of a file (for corrupting it in tests).
@@ -197,6 +202,33 @@ public final class FaultInjectingFileSystem: FileSystem, Sendable {
         let size: Int? = state.withLock { s in s.entries[path].flatMap { s.nodes[$0]?.current.count } }
         guard let size else { throw Self.missing(path) }
         return size
+    }
+
+    public func lockExclusively(_ path: String) throws(StorageError) -> any FileLock {
+        let taken = state.withLock { s -> Bool in
+            if s.locks.contains(path) { return false }
+            s.locks.insert(path)
+            if s.entries[path] == nil {
+                let id = s.nextNode
+                s.nextNode += 1
+                s.nodes[id] = Node()
+                s.entries[path] = id
+            }
+            return true
+        }
+        guard taken else { throw StorageError(.io, "the database is in use by another process (lock held)", file: path) }
+        return Lock(fileSystem: self, path: path)
+    }
+
+    final class Lock: FileLock, Sendable {
+        let fileSystem: FaultInjectingFileSystem
+        let path: String
+        init(fileSystem: FaultInjectingFileSystem, path: String) {
+            self.fileSystem = fileSystem
+            self.path = path
+        }
+        func release() { _ = fileSystem.state.withLock { $0.locks.remove(path) } }
+        deinit { release() }
     }
 
     // MARK: Handles

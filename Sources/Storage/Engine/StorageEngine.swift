@@ -102,6 +102,7 @@ public final class StorageEngine: Sendable {
     let fileSystem: any FileSystem
     let wal: WriteAheadLog
     let state: Mutex<State>
+    let directoryLock: any FileLock
     let schemaLock = AsyncSerialLock()
     let maintenance = AsyncSerialLock()
 
@@ -109,7 +110,9 @@ public final class StorageEngine: Sendable {
     func tableDirectory(_ id: UInt32) -> String { FilePath.join(FilePath.join(directory, "tables"), String(id)) }
     func segmentPath(_ entry: SegmentEntry) -> String { FilePath.join(tableDirectory(entry.tableID), entry.fileName) }
 
-    init(directory: String, fileSystem: any FileSystem, options: StorageOptions, wal: WriteAheadLog, state: State) {
+    init(directory: String, fileSystem: any FileSystem, options: StorageOptions, wal: WriteAheadLog, state: State,
+         directoryLock: any FileLock) {
+        self.directoryLock = directoryLock
         self.directory = directory
         self.fileSystem = fileSystem
         self.options = options
@@ -123,6 +126,7 @@ public final class StorageEngine: Sendable {
         directory: String, fileSystem: any FileSystem = PosixFileSystem(), options: StorageOptions = StorageOptions()
     ) throws(StorageError) -> (StorageEngine, RecoveryReport) {
         try fileSystem.createDirectory(directory)
+        let directoryLock = try fileSystem.lockExclusively(FilePath.join(directory, "LOCK"))
         var report = RecoveryReport()
         let manifestPath = FilePath.join(directory, Manifest.fileName)
         if fileSystem.exists(manifestPath + ".tmp") {
@@ -186,7 +190,8 @@ public final class StorageEngine: Sendable {
         let state = State(manifest: manifest, catalog: catalog, head: head,
                           headSince: head.rows > 0 ? .now : nil, segments: live,
                           nextApply: max(wal.nextLSN, manifest.flushedLSN + 1))
-        let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal, state: state)
+        let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal, state: state,
+                                   directoryLock: directoryLock)
         return (engine, report)
     }
 
@@ -198,6 +203,7 @@ public final class StorageEngine: Sendable {
         }
         if failed == nil { try await flush() }
         state.withLock { $0.closed = true }
+        defer { directoryLock.release() }
         try wal.close()
     }
 

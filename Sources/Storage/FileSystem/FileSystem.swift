@@ -70,6 +70,16 @@ public protocol FileSystem: Sendable {
     func syncDirectory(_ path: String) throws(StorageError)
     /// The size of the file at `path`.
     func fileSize(_ path: String) throws(StorageError) -> Int
+    /// Takes an exclusive lock on the file at `path` (creating it), held until the returned
+    /// object is released or the process exits.
+    /// - Throws: `.io` when another process or opener holds it.
+    func lockExclusively(_ path: String) throws(StorageError) -> any FileLock
+}
+
+/// An exclusive lock on a file (see ``FileSystem/lockExclusively(_:)``).
+public protocol FileLock: AnyObject, Sendable {
+    /// Releases the lock (also done on deinit).
+    func release()
 }
 
 extension FileSystem {

@@ -2,6 +2,7 @@
 //
 // Thread safety: stateless; handles wrap a file descriptor whose calls (pread, pwrite,
 // fdatasync) are safe to issue concurrently.
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -74,11 +75,43 @@ public struct PosixFileSystem: FileSystem {
         guard fsync(fd) == 0 else { throw Self.failure("fsync directory", path) }
     }
 
+    public func lockExclusively(_ path: String) throws(StorageError) -> any FileLock {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Self.failure("open", path) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            if code == EWOULDBLOCK {
+                throw StorageError(.io, "the database is in use by another process (lock held)", file: path)
+            }
+            throw Self.failure("flock", path, code)
+        }
+        return PosixFileLock(descriptor: fd)
+    }
+
     public func fileSize(_ path: String) throws(StorageError) -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else { throw Self.failure("stat", path) }
         return Int(info.st_size)
     }
+}
+
+/// A held `flock`.
+final class PosixFileLock: FileLock, @unchecked Sendable {
+    private let descriptor: Int32
+    private let released = Mutex(false)
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    func release() {
+        let first = released.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if first { Glibc.close(descriptor) }
+    }
+
+    deinit { release() }
 }
 
 /// A file descriptor.

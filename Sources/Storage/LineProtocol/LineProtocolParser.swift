@@ -26,6 +26,8 @@ public struct LineProtocolParser: Sendable {
     public struct Result: Sendable {
         /// The points of the good lines, in input order.
         public var points: [Point]
+        /// The 1-based line number of each point.
+        public var lines: [Int] = []
         /// One error per rejected line, in input order.
         public var errors: [LineProtocolError]
     }
@@ -38,14 +40,18 @@ public struct LineProtocolParser: Sendable {
     /// Parses a whole batch from borrowed bytes.
     public func parse(_ bytes: UnsafeRawBufferPointer, defaultTime: Int64) -> Result {
         var result = Result(points: [], errors: [])
-        parse(bytes, defaultTime: defaultTime) { result.points.append($0) } onError: { result.errors.append($0) }
+        parse(bytes, defaultTime: defaultTime) { point, line in
+            result.points.append(point)
+            result.lines.append(line)
+        } onError: { result.errors.append($0) }
         return result
     }
 
-    /// Parses a batch, calling `onPoint` for each good line and `onError` for each bad one.
+    /// Parses a batch, calling `onPoint` with each good line's point and line number, and
+    /// `onError` for each bad line.
     public func parse(
         _ bytes: UnsafeRawBufferPointer, defaultTime: Int64,
-        onPoint: (Point) -> Void, onError: (LineProtocolError) -> Void
+        onPoint: (Point, Int) -> Void, onError: (LineProtocolError) -> Void
     ) {
         var lineNumber = 0
         var start = 0
@@ -63,7 +69,7 @@ public struct LineProtocolParser: Sendable {
             } else {
                 var scanner = LineScanner(line: line, lineNumber: lineNumber, parser: self)
                 do throws(LineProtocolError) {
-                    if let point = try scanner.parsePoint(defaultTime: defaultTime) { onPoint(point) }
+                    if let point = try scanner.parsePoint(defaultTime: defaultTime) { onPoint(point, lineNumber) }
                 } catch {
                     onError(error)
                 }

@@ -1,0 +1,200 @@
+// The embedding facade: a Sundial database opened on a directory.
+import Logging
+import Synchronization
+
+/// A Sundial database in one directory.
+///
+/// ```swift
+/// let db = try await Database.open(at: "./sundial-data")
+/// let result = try await db.write(lineProtocol: "cpu,host=a usage=0.5 1700000000000000000")
+/// for try await batch in try db.scan(table: "cpu", timeRange: start..<end) {
+///     print(batch.tags, batch.times.count)
+/// }
+/// try await db.close()
+/// ```
+///
+/// A `Database` is `Sendable`: share one instance between tasks. Writes are durable when
+/// they return (per ``DatabaseConfiguration/fsync``); reads see a consistent snapshot.
+/// Only one process may open a directory at a time.
+public final class Database: Sendable {
+    public typealias Configuration = DatabaseConfiguration
+
+    /// The directory the database lives in.
+    public let path: String
+    /// What opening found and repaired.
+    public let recovery: RecoveryReport
+    let engine: StorageEngine
+    let logger: Logger
+    let maintenanceTask = Mutex<Task<Void, Never>?>(nil)
+
+    init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger) {
+        self.path = path
+        self.engine = engine
+        self.recovery = recovery
+        self.logger = logger
+    }
+
+    /// Opens (creating when needed) the database in `path`, recovering from the WAL.
+    ///
+    /// - Parameters:
+    ///   - path: the data directory.
+    ///   - configuration: durability, table defaults, maintenance.
+    ///   - logger: where recovery and maintenance report (a torn WAL tail is logged at
+    ///     warning level with its file, offset and size).
+    /// - Throws: ``StorageError`` when a file is damaged (with file and offset) or I/O fails,
+    ///   or when another process has the directory open.
+    public static func open(at path: String, configuration: Configuration = Configuration(),
+                            logger: Logger = Logger(label: "sundial")) async throws(StorageError) -> Database {
+        let (engine, report) = try StorageEngine.open(directory: path, fileSystem: configuration.fileSystem,
+                                                      options: configuration.storageOptions)
+        if let torn = report.wal.truncatedTail {
+            logger.warning("truncated a torn WAL tail", metadata: ["file": "\(torn.file)", "offset": "\(torn.offset)", "bytes": "\(torn.bytes)"])
+        }
+        if let repaired = report.wal.repairedDamage {
+            logger.error("repair dropped damaged WAL data", metadata: ["error": "\(repaired.error)", "bytes": "\(repaired.droppedBytes)"])
+        }
+        for orphan in report.removedOrphans { logger.info("removed a file left by a crash", metadata: ["file": "\(orphan)"]) }
+        logger.debug("opened database", metadata: ["path": "\(path)", "segments": "\(report.segments)",
+                                                  "replayed": "\(report.replayedRecords)"])
+        let database = Database(path: path, engine: engine, recovery: report, logger: logger)
+        if let interval = configuration.maintenanceInterval { database.startMaintenance(every: interval) }
+        return database
+    }
+
+    func startMaintenance(every interval: Duration) {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                do throws(StorageError) { try await self.engine.maintain() } catch {
+                    self.logger.error("background maintenance failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        maintenanceTask.withLock { $0 = task }
+    }
+
+    /// Flushes what is in memory to segments, stops maintenance and closes the files.
+    public func close() async throws(StorageError) {
+        maintenanceTask.withLock { $0?.cancel() }
+        try await engine.close()
+    }
+
+    // MARK: Writing
+
+    /// The outcome of a line protocol write.
+    public struct WriteResult: Sendable {
+        /// Rows written (the good lines).
+        public var rowsWritten: Int
+        /// Every rejected line, with its line, column and reason.
+        public var errors: [LineProtocolError]
+        /// The LSN of the last batch written (0 when nothing was).
+        public var lsn: LSN
+    }
+
+    /// Writes InfluxDB line protocol. Good lines are written even when others are bad; each
+    /// bad line is reported (as InfluxDB does). A line whose field type conflicts with its
+    /// table's column (or with an earlier line of the same write) is rejected.
+    ///
+    /// - Parameters:
+    ///   - lineProtocol: one point per line.
+    ///   - precision: the unit of the timestamps.
+    ///   - defaultTime: the time of lines without one (now by default).
+    /// - Throws: ``StorageError`` only when the write itself fails (I/O); bad lines are
+    ///   returned in ``WriteResult/errors``.
+    @discardableResult
+    public func write(lineProtocol: String, precision: TimePrecision = .nanoseconds,
+                      defaultTime: Int64? = nil) async throws(StorageError) -> WriteResult {
+        try await write(lineProtocolBytes: Array(lineProtocol.utf8), precision: precision, defaultTime: defaultTime)
+    }
+
+    /// Writes InfluxDB line protocol given as bytes (see ``write(lineProtocol:precision:defaultTime:)``).
+    @discardableResult
+    public func write(lineProtocolBytes bytes: [UInt8], precision: TimePrecision = .nanoseconds,
+                      defaultTime: Int64? = nil) async throws(StorageError) -> WriteResult {
+        let now = defaultTime ?? engine.options.now()
+        let parsed = LineProtocolParser(precision: precision).parse(bytes, defaultTime: now)
+        var converter = LineProtocolBatcher(catalog: engine.catalog)
+        for (point, line) in zip(parsed.points, parsed.lines) { converter.add(point, line: line) }
+        var errors = parsed.errors + converter.errors
+        var written = 0
+        var lsn: LSN = 0
+        for (batch, lines) in converter.batches() {
+            do throws(StorageError) {
+                lsn = try await engine.write(batch)
+                written += batch.rowCount
+            } catch where error.code == .invalidArgument || error.code == .limitExceeded {
+                errors += lines.map { LineProtocolError(line: $0, column: 1, message: error.message) }
+            }
+        }
+        errors.sort { $0.line < $1.line }
+        return WriteResult(rowsWritten: written, errors: errors, lsn: lsn)
+    }
+
+    /// Writes a columnar batch (the fastest way in). The table and new columns are created
+    /// on first write.
+    /// - Returns: the batch's LSN.
+    /// - Throws: ``StorageError``: `.invalidArgument` for a malformed batch or a type
+    ///   conflict (nothing is written), or an I/O error (not acknowledged).
+    @discardableResult
+    public func write(_ batch: WriteBatch) async throws(StorageError) -> LSN {
+        try await engine.write(batch)
+    }
+
+    // MARK: Schema
+
+    /// Creates a table with explicit columns and options (tables are also created by the
+    /// first write to them). Creating an existing table with the same definition is a no-op.
+    public func createTable(_ name: String, columns: [ColumnDefinition], options: TableOptions = TableOptions()) async throws(StorageError) {
+        let all = columns.first?.type == .timestamp ? columns : [ColumnDefinition(name: "time", type: .timestamp)] + columns
+        try await engine.changeSchema(.createTable(name: name, options: options, columns: all))
+    }
+
+    /// Sets or clears a table's retention (nanoseconds).
+    public func setRetention(table: String, _ retention: Int64?) async throws(StorageError) {
+        try await engine.changeSchema(.setRetention(table: table, retention: retention))
+    }
+
+    /// The tables and their columns.
+    public var tables: [TableSchema] { engine.catalog.tables.values.sorted { $0.name < $1.name } }
+
+    // MARK: Reading
+
+    /// The rows of `table` in `timeRange` as an asynchronous sequence of per-series column
+    /// batches, from a snapshot taken now.
+    /// - Parameters:
+    ///   - columns: the field columns to read (all when nil).
+    ///   - timeRange: nanoseconds, half-open (all time when nil).
+    /// - Throws: `.invalidArgument` for an unknown table or column.
+    public func scan(table: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil) throws(StorageError) -> ScanSequence {
+        ScanSequence(cursor: try engine.scan(table: table, columns: columns, timeRange: timeRange))
+    }
+
+    // MARK: Maintenance
+
+    /// Writes everything in memory to segments.
+    public func flush() async throws(StorageError) { try await engine.flush() }
+    /// Merges small segments (see ``StorageOptions/compactionThreshold``).
+    @discardableResult public func compact() async throws(StorageError) -> Int { try await engine.compact() }
+    /// Drops partitions past their table's retention.
+    @discardableResult public func enforceRetention() async throws(StorageError) -> Int { try await engine.enforceRetention() }
+    /// Rows, series, partitions, segments and bytes per table.
+    public func statistics() -> StorageEngine.Statistics { engine.statistics() }
+    /// Checks every checksum. - Throws: the first damage, with file and offset.
+    public func verify() throws(StorageError) { try engine.verify() }
+}
+
+/// The batches of a scan, as an `AsyncSequence`.
+public struct ScanSequence: AsyncSequence, Sendable {
+    public typealias Element = SeriesBatch
+    let cursor: ScanCursor
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var cursor: ScanCursor
+        public mutating func next() async throws -> SeriesBatch? {
+            try cursor.next()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: cursor) }
+}
