@@ -3,11 +3,11 @@ import ArgumentParser
 import Sundial
 
 @main
-struct SundialCommand: ParsableCommand {
+struct SundialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sundial",
         abstract: "Sundial, an embedded time-series analytics database.",
         version: SundialVersion.current,
-        subcommands: [CodecsCommand.self, GenerateCommand.self],
+        subcommands: [CodecsCommand.self, WriteCommand.self, StatsCommand.self, VerifyCommand.self, GenerateCommand.self],
         defaultSubcommand: CodecsCommand.self)
 }

@@ -308,3 +308,26 @@ import SundialTestSupport
         #expect(try await reopened.append(kind: 1, payload: payload(2, size: 1000)) == 2)
     }
 }
+
+@Suite struct WALReleaseTests {
+    @Test func releasingEverythingRetiresTheActiveSegment() async throws {
+        let fs = FaultInjectingFileSystem()
+        try fs.createDirectory("/db/wal")
+        let (log, _) = try WriteAheadLog.open(directory: "/db/wal", fileSystem: fs)
+        for _ in 0..<5 { _ = try await log.append(kind: 1, payload: [1, 2, 3]) }
+        try log.release(upTo: 5)
+        #expect(log.segmentPaths.isEmpty)
+        #expect(try fs.contentsOfDirectory("/db/wal").isEmpty)
+        #expect(try await log.append(kind: 1, payload: [4]) == 6)
+        try log.close()
+        var replayed: [LSN] = []
+        let (reopened, _) = try WriteAheadLog.open(directory: "/db/wal", fileSystem: fs, replayAfter: 5) { replayed.append($0.lsn) }
+        #expect(replayed == [6])
+        #expect(reopened.nextLSN == 7)
+        // An empty log after a full release continues from the flushed LSN.
+        try reopened.release(upTo: 6)
+        try reopened.close()
+        let (fresh, _) = try WriteAheadLog.open(directory: "/db/wal", fileSystem: fs, replayAfter: 6)
+        #expect(fresh.nextLSN == 7)
+    }
+}

@@ -379,18 +379,31 @@ public final class WriteAheadLog: Sendable {
     }
 
     /// Deletes whole segments all of whose records are at or below `lsn` (they were
-    /// flushed to segments). The active segment is always kept.
+    /// flushed to segments). When every record appended so far is at or below `lsn`, the
+    /// active segment goes too and the next append starts a new one.
     public func release(upTo lsn: LSN) throws(StorageError) {
-        let removable: [Segment] = state.withLock { s in
-            var out: [Segment] = []
-            var i = 0
-            while i + 1 < s.segments.count && s.segments[i + 1].firstLSN <= lsn + 1 {
-                out.append(s.segments[i])
-                i += 1
+        let (removable, retired): ([Segment], (any FileHandle)?) = io.withLock { _ in
+            state.withLock { s in
+                var out: [Segment] = []
+                var i = 0
+                while i + 1 < s.segments.count && s.segments[i + 1].firstLSN <= lsn + 1 {
+                    out.append(s.segments[i])
+                    i += 1
+                }
+                s.segments.removeFirst(i)
+                var retired: (any FileHandle)?
+                if s.nextLSN - 1 <= lsn, s.pending.count == 0, !s.leading, s.failure == nil, !s.closed,
+                   let last = s.segments.last, s.activeHandle != nil {
+                    retired = s.activeHandle
+                    s.activeHandle = nil
+                    s.activeSize = 0
+                    out.append(last)
+                    s.segments.removeLast()
+                }
+                return (out, retired)
             }
-            s.segments.removeFirst(i)
-            return out
         }
+        try retired?.close()
         guard !removable.isEmpty else { return }
         for segment in removable { try fileSystem.removeFile(segment.path) }
         try fileSystem.syncDirectory(directory)
