@@ -225,3 +225,62 @@ import SundialTestSupport
         #expect(final.values.allSatisfy { $0.count == perWriter })
     }
 }
+
+@Suite struct EngineFailpointTests {
+    typealias T = StorageEngineTests
+
+    func populate(_ engine: StorageEngine) async throws {
+        for round in 0..<4 {
+            let times = (0..<20).map { T.base + Int64(round * 20 + $0) }
+            try await engine.write(T.batch(host: "a", times: times, usage: times.map { Double($0 % 100) }))
+            try await engine.flush()
+        }
+    }
+
+    @Test(arguments: ["compaction.beforeSegmentRename", "compaction.beforeManifest"])
+    func crashMidCompactionKeepsEveryRow(_ failpoint: String) async throws {
+        let fs = FaultInjectingFileSystem()
+        let engine = try T.open(fs) { $0.failpoints = .at([failpoint]) }
+        try await populate(engine)
+        await #expect(throws: StorageError.self) { try await engine.compact(minimumSegments: 2) }
+        #expect(try T.all(engine)["a"]!.count == 80)
+        fs.simulatePowerLoss()
+        let reopened = try T.open(fs)
+        #expect(try T.all(reopened)["a"]!.count == 80)
+        #expect(reopened.statistics().tables[0].segments == 4)
+        try await reopened.compact(minimumSegments: 2)
+        #expect(try T.all(reopened)["a"]!.count == 80)
+        try reopened.verify()
+    }
+
+    @Test func crashMidRetentionLeavesTheOldOrTheNewState() async throws {
+        let fs = FaultInjectingFileSystem()
+        let now = T.base + 10 * TableOptions.day
+        let engine = try T.open(fs) { options in
+            options.defaultTableOptions = TableOptions(partitionDuration: TableOptions.day, retention: 2 * TableOptions.day)
+            options.now = { now }
+            options.failpoints = .at(["retention.beforeManifest"])
+        }
+        for day in 0..<10 {
+            try await engine.write(T.batch(host: "a", times: [T.base + Int64(day) * TableOptions.day], usage: [Double(day)]))
+            try await engine.flush()
+        }
+        await #expect(throws: StorageError.self) { try await engine.enforceRetention() }
+        fs.simulatePowerLoss()
+        let reopened = try T.open(fs) { options in options.now = { now } }
+        #expect(try T.all(reopened)["a"]!.count == 10, "the manifest was not replaced: nothing is gone")
+    }
+
+    @Test(arguments: [0, 1, 8, 17, 40, 90, 1000])
+    func powerLossAfterWALAppendBeforeSyncIsAllOrNothing(_ keep: Int) async throws {
+        let fs = FaultInjectingFileSystem()
+        let engine = try T.open(fs) { $0.wal.fsync = .none }
+        try await engine.write(T.batch(host: "a", times: [T.base, T.base + 1, T.base + 2], usage: [1, 2, 3]))
+        try await engine.flush()  // durable
+        try await engine.write(T.batch(host: "a", times: [T.base + 10, T.base + 11, T.base + 12, T.base + 13], usage: [4, 5, 6, 7]))
+        fs.simulatePowerLoss(tearUnsyncedTail: { min($0, keep) })
+        let reopened = try T.open(fs)
+        let count = try T.all(reopened)["a"]!.count
+        #expect(count == 3 || count == 7, "a torn batch is never half applied (found \(count) rows)")
+    }
+}
