@@ -32,6 +32,13 @@ let package = Package(
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/CodecReport"),
+        .executableTarget(
+            name: "IngestReport",
+            dependencies: [
+                .product(name: "SundialStorage", package: "Sundial"),
+                .product(name: "SundialWorkloads", package: "Sundial"),
+            ],
+            path: "Sources/IngestReport"),
     ],
     swiftLanguageModes: [.v6]
 )

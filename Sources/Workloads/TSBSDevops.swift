@@ -169,3 +169,35 @@ public struct TSBSDevops: Sendable {
         func emitted(_ field: Int) -> Double { state[field].rounded(.towardZero) }
     }
 }
+
+extension TSBSDevops {
+    /// Streams every host's data window by window, holding only the walks' state: the
+    /// values equal `seriesColumns(host:points:)`'s, whatever the window sizes.
+    public struct Stream: Sendable {
+        let generator: TSBSDevops
+        var walks: [Walks]
+        /// Points produced so far per host.
+        public private(set) var position = 0
+
+        /// The next `count` points of every host: per host, timestamps and one array per field.
+        public mutating func next(_ count: Int) -> [(timestamps: [Int64], fields: [[Double]])] {
+            let start = position
+            position += count
+            return walks.indices.map { h in
+                var timestamps = [Int64](repeating: 0, count: count)
+                var fields = [[Double]](repeating: [Double](repeating: 0, count: count), count: TSBSDevops.fieldNames.count)
+                for p in 0..<count {
+                    timestamps[p] = generator.start &+ Int64(start + p) &* generator.interval
+                    walks[h].step()
+                    for f in 0..<TSBSDevops.fieldNames.count { fields[f][p] = walks[h].emitted(f) }
+                }
+                return (timestamps, fields)
+            }
+        }
+    }
+
+    /// A stream of all hosts' data from the first point.
+    public func stream() -> Stream {
+        Stream(generator: self, walks: (0..<hosts.count).map { Walks(generator: walkGenerator(host: $0)) })
+    }
+}

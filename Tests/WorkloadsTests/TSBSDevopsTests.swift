@@ -52,3 +52,23 @@ import SundialWorkloads
         }
     }
 }
+
+@Suite struct TSBSStreamTests {
+    @Test func streamMatchesSeriesColumns() {
+        let generator = TSBSDevops(hosts: 3, seed: 4)
+        var stream = generator.stream()
+        var times: [[Int64]] = [[], [], []]
+        var usage: [[Double]] = [[], [], []]
+        for window in [7, 1, 30, 12] {
+            for (h, chunk) in stream.next(window).enumerated() {
+                times[h] += chunk.timestamps
+                usage[h] += chunk.fields[0]
+            }
+        }
+        for h in 0..<3 {
+            let whole = generator.seriesColumns(host: h, points: 50)
+            #expect(times[h] == whole.timestamps)
+            #expect(usage[h] == whole.fields[0])
+        }
+    }
+}

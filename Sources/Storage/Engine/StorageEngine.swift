@@ -195,13 +195,14 @@ public final class StorageEngine: Sendable {
         return (engine, report)
     }
 
-    /// Flushes the head and closes the WAL. Further calls fail.
-    public func close() async throws(StorageError) {
+    /// Flushes the head (unless `flush` is false: the WAL then holds it for the next
+    /// open to replay) and closes the WAL. Further calls fail.
+    public func close(flush: Bool = true) async throws(StorageError) {
         let failed = state.withLock { s -> StorageError? in
             if s.closed { return nil }
             return s.failure
         }
-        if failed == nil { try await flush() }
+        if failed == nil && flush { try await self.flush() }
         state.withLock { $0.closed = true }
         defer { directoryLock.release() }
         try wal.close()
