@@ -57,9 +57,9 @@ public struct Head: Sendable {
 
     public init() {}
 
-    /// Adds a batch's rows, splitting them by partition.
+    /// Adds a batch's rows, splitting them by partition. Buffers are mutated in place
+    /// through the dictionaries (never copied out and back, which would copy every array).
     public mutating func apply(_ batch: WriteBatch, table: TableSchema) {
-        var partitions = tables[table.id] ?? [:]
         for rows in batch.series {
             let key = SeriesBuffer.key(rows.tags)
             var start = 0
@@ -68,18 +68,15 @@ public struct Head: Sendable {
                 let partition = table.options.partitionStart(of: rows.timestamps[start])
                 var end = start + 1
                 while end < rows.timestamps.count && table.options.partitionStart(of: rows.timestamps[end]) == partition { end += 1 }
-                var head = partitions[partition] ?? PartitionHead(start: partition)
-                var buffer = head.series[key] ?? SeriesBuffer(tags: rows.tags.sorted { $0.key < $1.key })
-                buffer.append(rows, range: start..<end, columns: batch.columns)
-                head.series[key] = buffer
-                head.rows += end - start
-                partitions[partition] = head
+                tables[table.id, default: [:]][partition, default: PartitionHead(start: partition)]
+                    .series[key, default: SeriesBuffer(tags: rows.tags.sorted { $0.key < $1.key })]
+                    .append(rows, range: start..<end, columns: batch.columns)
+                tables[table.id]![partition]!.rows += end - start
                 self.rows += end - start
                 approximateBytes += (end - start) * (16 + 9 * batch.columns.count)
                 start = end
             }
         }
-        tables[table.id] = partitions
     }
 
     /// A partition's series as segment input: sorted by series key, rows sorted by time

@@ -4,7 +4,7 @@
 extension ColumnValues {
     /// `count` rows without a value.
     public static func nulls(_ type: ColumnType, count: Int) -> ColumnValues {
-        let none = [Bool](repeating: false, count: count)
+        let none: [Bool]? = count == 0 ? nil : [Bool](repeating: false, count: count)
         switch type {
         case .double: return .double([Double](repeating: 0, count: count), valid: none)
         case .bigint: return .bigint([Int64](repeating: 0, count: count), valid: none)
@@ -16,16 +16,23 @@ extension ColumnValues {
     /// Whether row `i` has a value.
     @inlinable public func isValid(_ i: Int) -> Bool { validity?[i] ?? true }
 
-    /// Appends `other` (of the same type).
+    /// Appends `other` (of the same type), growing the arrays in place.
     public mutating func append(_ other: ColumnValues) {
-        // A mask is kept only while some row lacks a value (nil means all present).
+        // A mask is kept only while some row lacks a value (nil means all present). The
+        // accumulated mask is normalized already, so only the appended part is scanned.
         func mask(_ a: [Bool]?, _ aCount: Int, _ b: [Bool]?, _ bCount: Int) -> [Bool]? {
-            let aAll = a.map { !$0.contains(false) } ?? true
+            let aAll = a?.isEmpty ?? true
             let bAll = b.map { !$0.contains(false) } ?? true
             if aAll && bAll { return nil }
-            return (a ?? [Bool](repeating: true, count: aCount)) + (b ?? [Bool](repeating: true, count: bCount))
+            var merged = a ?? [Bool](repeating: true, count: aCount)
+            merged += b ?? [Bool](repeating: true, count: bCount)
+            return merged
         }
-        switch (self, other) {
+        // Move the payload out of `self` first, so the arrays are uniquely referenced and
+        // grow in place instead of being copied on every append.
+        let current = self
+        self = .boolean([], valid: nil)
+        switch (consume current, other) {
         case (.double(var v, let m), .double(let w, let n)):
             let c = v.count; v += w; self = .double(v, valid: mask(m, c, n, w.count))
         case (.bigint(var v, let m), .bigint(let w, let n)):
@@ -35,7 +42,7 @@ extension ColumnValues {
         case (.string(var v, let m), .string(let w, let n)):
             let c = v.count; v += w; self = .string(v, valid: mask(m, c, n, w.count))
         default:
-            preconditionFailure("appending \(other.type) values to a \(type) column")
+            preconditionFailure("appending \(other.type) values to a column of another type")
         }
     }
 
