@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 //
-// SundialFuzz — libFuzzer targets for Sundial's column codecs.
+// SundialFuzz — libFuzzer targets for Sundial's decoders: column codecs, framed blocks,
+// line protocol, WAL, write batches, schema changes, the manifest and segment files.
 //
 // A separate package, depending on Sundial by path: SwiftPM renames an executable's
 // entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
@@ -17,7 +18,10 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
     "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
+    "FuzzLineProtocol", "FuzzLog", "FuzzSegment",
 ]
+/// Targets that also use SundialTestSupport (forged checksums, the in-memory file system).
+let usesTestSupport: Set<String> = ["FuzzBlocks", "FuzzLog", "FuzzSegment"]
 
 let storage: Target.Dependency = .product(name: "SundialStorage", package: "Sundial")
 
@@ -34,13 +38,13 @@ let package = Package(
         .executableTarget(
             name: "MakeSeeds",
             dependencies: ["FuzzSupport", storage,
-                           .product(name: "SundialWorkloads", package: "Sundial")]),
+                           .product(name: "SundialWorkloads", package: "Sundial"),
+                           .product(name: "SundialTestSupport", package: "Sundial")]),
     ] + fuzzTargets.map { name in
         .executableTarget(
             name: name,
             dependencies: ["FuzzSupport", storage]
-                // BlockMutations.refreshChecksum forges block CRCs.
-                + (name == "FuzzBlocks" ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
+                + (usesTestSupport.contains(name) ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
     },
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,7 @@
 import Foundation
 import FuzzSupport
 import SundialStorage
+import SundialTestSupport
 import SundialWorkloads
 
 /// Not a fuzz target. `swift build -c release -Xswiftc -sanitize=fuzzer,address` links
@@ -197,3 +198,53 @@ var roundTripSeeds: [(String, [UInt8])] = [
 // Raw doubles built from NaN payloads, -0.0 and infinities.
 roundTripSeeds.append(("nan-payloads", [0] + specials.flatMap { d in (0..<8).map { UInt8(truncatingIfNeeded: d.bitPattern >> (8 * UInt64($0))) } }))
 try write("FuzzRoundTrip", roundTripSeeds)
+
+// MARK: Line protocol, logs, segments
+
+try write("FuzzLineProtocol", [
+    ("tsbs", [0] + Array("cpu,hostname=host_0,region=eu-west-1 usage_user=58,usage_system=2i,ok=t,msg=\"x\" 1451606400000000000\n".utf8)),
+    ("escapes", [1] + Array(#"my\ m\,x,k\=1=v\ 2 f\ k="a \"q\" \\ s",n=-3i,u=7u 17"#.utf8)),
+    ("comments", [2] + Array("# comment\n\n  m v=1\r\nm v=2 2\n".utf8)),
+    ("bad-lines", [3] + Array("m\nm,t v=1\nm v=abc\nm v=1 x\n".utf8)),
+])
+
+var walBody = ByteWriter()
+let sampleBatch = WriteBatch(table: "cpu", columns: [ColumnDefinition(name: "v", type: .double), ColumnDefinition(name: "s", type: .string)],
+                             series: [SeriesRows(tags: [("host", "a")], timestamps: [1, 2, 3],
+                                                 columns: [.double([1, 2.5, 3], valid: nil), .string(["x", "", "z"], valid: [true, false, true])])])
+let change = SchemaChange.createTable(name: "cpu", options: TableOptions(), columns: [ColumnDefinition(name: "time", type: .timestamp)])
+for (lsn, (kind, payload)) in [(1, (UInt8(2), change.encode())), (2, (UInt8(1), sampleBatch.encode()))] {
+    payload.withUnsafeBytes { WALFormat.encodeRecord(lsn: UInt64(lsn), kind: kind, payload: $0, into: &walBody) }
+}
+var manifest = Manifest()
+manifest.flushedLSN = 7
+manifest.tables = [TableSchema(id: 1, name: "cpu", columns: [ColumnDefinition(name: "time", type: .timestamp), ColumnDefinition(name: "v", type: .double)])]
+manifest.segments = [SegmentEntry(id: 3, tableID: 1, partitionStart: 0, rows: 10, minTime: 0, maxTime: 9, bytes: 500)]
+try write("FuzzLog", [
+    ("wal-file", [0] + WALFormat.encodeHeader(firstLSN: 1) + walBody.bytes),
+    ("wal-records", [1] + walBody.bytes),
+    ("write-batch", [2] + sampleBatch.encode()),
+    ("schema-change", [3] + change.encode()),
+    ("manifest", [4] + manifest.encode()),
+])
+
+let segmentFS = FaultInjectingFileSystem()
+try segmentFS.createDirectory("/s")
+_ = try SegmentWriter.write(
+    to: "/s/a.seg", fileSystem: segmentFS, table: "cpu", partition: 0..<86_400_000_000_000,
+    fields: [ColumnDefinition(name: "usage", type: .double), ColumnDefinition(name: "n", type: .bigint),
+             ColumnDefinition(name: "ok", type: .boolean), ColumnDefinition(name: "msg", type: .string)],
+    series: (0..<2).map { s in
+        SegmentSeriesData(tags: [("host", "h\(s)")], timestamps: (0..<30).map { Int64($0 * 1000) },
+                          fields: [.double((0..<30).map { Double($0 % 7) / 2 }, valid: nil),
+                                   .bigint((0..<30).map { Int64($0) }, valid: (0..<30).map { $0 % 4 != 0 }),
+                                   .boolean((0..<30).map { $0 % 3 == 0 }, valid: nil),
+                                   .string((0..<30).map { "e\($0 % 5)" }, valid: nil)])
+    }, rowsPerBlock: 8)
+let segmentBytes = segmentFS.contents(of: "/s/a.seg")!
+let footerStart = Int(segmentBytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: segmentBytes.count - SegmentFormat.trailerSize, as: UInt64.self) })
+try write("FuzzSegment", [
+    ("empty", [0]),
+    ("segment", [0] + segmentBytes),
+    ("footer", [1] + Array(segmentBytes[footerStart..<(segmentBytes.count - SegmentFormat.trailerSize)])),
+])

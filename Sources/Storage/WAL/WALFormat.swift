@@ -31,7 +31,8 @@ public enum WALFormat {
         return UInt64(name.prefix(20))
     }
 
-    static func encodeHeader(firstLSN: UInt64) -> [UInt8] {
+    /// The 32-byte header of a segment whose first record has `firstLSN`.
+    public static func encodeHeader(firstLSN: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: segmentHeaderSize)
         writer.writeBytes(magic)
         writer.writeUInt32(version)
@@ -43,7 +44,7 @@ public enum WALFormat {
     }
 
     /// Appends one record to `writer`.
-    static func encodeRecord(lsn: UInt64, kind: UInt8, payload: UnsafeRawBufferPointer, into writer: inout ByteWriter) {
+    public static func encodeRecord(lsn: UInt64, kind: UInt8, payload: UnsafeRawBufferPointer, into writer: inout ByteWriter) {
         let start = writer.count
         writer.writeUInt32(UInt32(9 + payload.count))
         writer.writeUInt32(0)
