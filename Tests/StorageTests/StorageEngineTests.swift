@@ -284,3 +284,43 @@ import SundialTestSupport
         #expect(count == 3 || count == 7, "a torn batch is never half applied (found \(count) rows)")
     }
 }
+
+@Suite struct EngineDiskTests {
+    typealias T = StorageEngineTests
+
+    @Test func failedDirectorySyncDuringFlushLosesNothing() async throws {
+        let fs = FaultInjectingFileSystem()
+        let engine = try T.open(fs)
+        for i in 0..<30 { try await engine.write(T.batch(host: "a", times: [T.base + Int64(i)], usage: [Double(i)])) }
+        var faults = FaultInjectingFileSystem.Faults()
+        faults.failDirectorySync = fs.callCounts.directorySyncs + 1
+        fs.faults = faults
+        await #expect(throws: StorageError.self) { try await engine.flush() }
+        fs.simulatePowerLoss()
+        let reopened = try T.open(fs)
+        #expect(try T.all(reopened)["a"]!.map(\.1!) == (0..<30).map(Double.init))
+    }
+
+    @Test func diskFullIsAClearErrorAndWritesWorkAgainOnceSpaceIsFreed() async throws {
+        let fs = FaultInjectingFileSystem()
+        let engine = try T.open(fs)
+        try await engine.write(T.batch(host: "a", times: [T.base], usage: [1]))
+        var faults = FaultInjectingFileSystem.Faults()
+        faults.quota = (fs.contents(of: "/db/wal/00000000000000000001.wal")?.count ?? 0) + 40
+        fs.faults = faults
+        do {
+            try await engine.write(T.batch(host: "a", times: (1...200).map { T.base + Int64($0) }, usage: (1...200).map(Double.init)))
+            Issue.record("a write past a full disk was acknowledged")
+        } catch {
+            #expect(error.code == .diskFull, "\(error)")
+            #expect(error.message.contains("no space left"))
+        }
+        #expect(try T.all(engine)["a"]!.count == 1, "the failed write is not visible")
+        fs.faults = FaultInjectingFileSystem.Faults()  // space freed
+        fs.simulateProcessCrash()
+        let reopened = try T.open(fs)
+        #expect(try T.all(reopened)["a"]!.count == 1)
+        try await reopened.write(T.batch(host: "a", times: [T.base + 1], usage: [2]))
+        #expect(try T.all(reopened)["a"]!.count == 2)
+    }
+}

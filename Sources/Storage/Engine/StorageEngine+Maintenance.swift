@@ -120,10 +120,8 @@ extension StorageEngine {
             for (_, group) in groups.sorted(by: { $0.key < $1.key }) where group.count >= threshold {
                 let inputs = group.sorted { $0.entry.id < $1.entry.id }
                 guard let table = catalog.table(id: inputs[0].entry.tableID) else { continue }
-                let series = try mergeSegments(inputs, table: table)
                 var next = state.withLock { $0.manifest }
-                let entry = try writeSegment(id: next.nextSegmentID, table: table, partitionStart: inputs[0].entry.partitionStart,
-                                             series: series, failpoint: "compaction.beforeSegmentRename")
+                let entry = try writeMergedSegment(id: next.nextSegmentID, inputs: inputs, table: table)
                 next.nextSegmentID += 1
                 let removed = Set(inputs.map(\.entry.id))
                 next.segments = next.segments.filter { !removed.contains($0.id) } + (entry.rows > 0 ? [entry] : [])
@@ -144,27 +142,49 @@ extension StorageEngine {
         }
     }
 
-    /// All rows of `inputs` (oldest first), merged per series.
-    func mergeSegments(_ inputs: [LiveSegment], table: TableSchema) throws(StorageError) -> [SegmentSeriesData] {
-        var bySeries: [String: (tags: [(key: String, value: String)], times: [Int64], columns: [ColumnValues])] = [:]
+    /// Merges `inputs` (oldest first) into one new segment, one series at a time so memory
+    /// stays at one series' rows whatever the partition's size.
+    func writeMergedSegment(id: UInt64, inputs: [LiveSegment], table: TableSchema) throws(StorageError) -> SegmentEntry {
+        var indexes: [[String: Int]] = []
+        var tagsByKey: [String: [(key: String, value: String)]] = [:]
         for live in inputs {
-            for (index, series) in live.segment.series.enumerated() {
+            var index: [String: Int] = [:]
+            for (i, series) in live.segment.series.enumerated() {
                 let key = SeriesBuffer.key(series.tags)
-                let rows = try SegmentScan.readSeries(live.segment, index, fields: table.fields, timeRange: nil)
-                if var existing = bySeries[key] {
-                    existing.times += rows.times
-                    for c in existing.columns.indices { existing.columns[c].append(rows.columns[c]) }
-                    bySeries[key] = existing
-                } else {
-                    bySeries[key] = (series.tags, rows.times, rows.columns)
-                }
+                index[key] = i
+                tagsByKey[key] = series.tags
             }
+            indexes.append(index)
         }
-        return bySeries.keys.sorted().map { key in
-            let s = bySeries[key]!
-            let (times, columns) = RowMerge.sortAndMerge(times: s.times, columns: s.columns)
-            return SegmentSeriesData(tags: s.tags, timestamps: times, fields: columns)
+        let start = inputs[0].entry.partitionStart
+        var builder = SegmentBuilder(table: table.name, partition: start..<(start &+ table.options.partitionDuration),
+                                     fields: table.fields, rowsPerBlock: options.rowsPerBlock)
+        var minTime = Int64.max
+        var maxTime = Int64.min
+        for key in tagsByKey.keys.sorted() {
+            var times: [Int64] = []
+            var columns = table.fields.map { ColumnValues.nulls($0.type, count: 0) }
+            for (live, index) in zip(inputs, indexes) {
+                guard let i = index[key] else { continue }
+                let rows = try SegmentScan.readSeries(live.segment, i, fields: table.fields, timeRange: nil)
+                times += rows.times
+                for c in columns.indices { columns[c].append(rows.columns[c]) }
+            }
+            let (sorted, merged) = RowMerge.sortAndMerge(times: times, columns: columns)
+            guard let first = sorted.first, let last = sorted.last else { continue }
+            minTime = min(minTime, first)
+            maxTime = max(maxTime, last)
+            builder.add(SegmentSeriesData(tags: tagsByKey[key]!, timestamps: sorted, fields: merged))
         }
+        var entry = SegmentEntry(id: id, tableID: table.id, partitionStart: start, rows: 0, minTime: 0, maxTime: 0, bytes: 0)
+        let summary = try builder.write(to: segmentPath(entry), fileSystem: fileSystem) { () throws(StorageError) in
+            try options.failpoints.check("compaction.beforeSegmentRename")
+        }
+        entry.rows = summary.rows
+        entry.bytes = summary.bytes
+        entry.minTime = summary.rows == 0 ? 0 : minTime
+        entry.maxTime = summary.rows == 0 ? 0 : maxTime
+        return entry
     }
 
     // MARK: Retention

@@ -17,71 +17,72 @@ public struct SegmentSeriesData: Sendable {
     }
 }
 
-/// Writes segment files.
-public enum SegmentWriter {
-    /// What was written.
-    public struct Summary: Sendable {
-        public var path: String
-        public var bytes: Int
-        public var rows: Int
-    }
+/// Builds a segment in memory one series at a time (so a caller never needs more than
+/// one series' rows at once), then writes it durably.
+public struct SegmentBuilder {
+    let table: String
+    let partition: Range<Int64>
+    let fields: [ColumnDefinition]
+    let rowsPerBlock: Int
+    var writer = ByteWriter(capacity: 1 << 16)
+    var entries: [SegmentSeries] = []
+    var rows = 0
+    var minTime = Int64.max
+    var maxTime = Int64.min
 
-    /// Writes a segment durably at `path`.
-    ///
-    /// - Parameters:
-    ///   - fields: the field columns (not `time`, not tags), in storage order.
-    ///   - series: the series in the order to store them; each one's timestamps sorted.
-    ///   - beforeRename: called after the temporary file is synced, before it is renamed
-    ///     (a failpoint for crash tests).
-    /// - Throws: `StorageError` on I/O failure; the temporary file is removed.
-    public static func write(
-        to path: String, fileSystem: any FileSystem, table: String, partition: Range<Int64>,
-        fields: [ColumnDefinition], series: [SegmentSeriesData],
-        rowsPerBlock: Int = SegmentFormat.defaultRowsPerBlock,
-        beforeRename: () throws(StorageError) -> Void = {}
-    ) throws(StorageError) -> Summary {
+    public init(table: String, partition: Range<Int64>, fields: [ColumnDefinition],
+                rowsPerBlock: Int = SegmentFormat.defaultRowsPerBlock) {
         precondition(rowsPerBlock > 0 && rowsPerBlock <= ColumnBlock.maxValueCount)
-        for s in series {
-            precondition(s.fields.count == fields.count, "a series has \(s.fields.count) field columns, the schema \(fields.count)")
-            for (values, definition) in zip(s.fields, fields) {
-                precondition(values.count == s.timestamps.count && values.type == definition.type, "column shape mismatch")
-            }
-        }
-        var writer = ByteWriter(capacity: 1 << 16)
+        self.table = table
+        self.partition = partition
+        self.fields = fields
+        self.rowsPerBlock = rowsPerBlock
         writer.writeBytes(SegmentFormat.magic)
         writer.writeUInt32(SegmentFormat.version)
         writer.writeUInt32(0)
+    }
 
-        var entries: [SegmentSeries] = []
-        var rows = 0
-        var minTime = Int64.max
-        var maxTime = Int64.min
-        for s in series {
-            let n = s.timestamps.count
-            guard n > 0 else { continue }
-            var perColumn: [[SegmentBlock]] = []
-            var timeBlocks: [SegmentBlock] = []
-            for start in stride(from: 0, to: n, by: rowsPerBlock) {
-                let end = Swift.min(start + rowsPerBlock, n)
-                let offset = writer.count
-                s.timestamps[start..<end].withUnsafeBufferPointer { _ = ColumnBlock.encodeTimestamps($0, into: &writer) }
-                timeBlocks.append(SegmentBlock(offset: offset, length: writer.count - offset, rows: end - start, hasValidity: false,
-                                               min: UInt64(bitPattern: s.timestamps[start]), max: UInt64(bitPattern: s.timestamps[end - 1])))
-            }
-            perColumn.append(timeBlocks)
-            for values in s.fields {
-                var blocks: [SegmentBlock] = []
-                for start in stride(from: 0, to: n, by: rowsPerBlock) {
-                    blocks.append(writeBlock(values, start..<Swift.min(start + rowsPerBlock, n), into: &writer))
-                }
-                perColumn.append(blocks)
-            }
-            entries.append(SegmentSeries(tags: s.tags.sorted { $0.key < $1.key }, rows: n,
-                                         minTime: s.timestamps[0], maxTime: s.timestamps[n - 1], blocks: perColumn))
-            rows += n
-            minTime = Swift.min(minTime, s.timestamps[0])
-            maxTime = Swift.max(maxTime, s.timestamps[n - 1])
+    /// Rows added so far.
+    public var rowCount: Int { rows }
+
+    /// Encodes one series (timestamps sorted ascending; one `ColumnValues` per field).
+    public mutating func add(_ s: SegmentSeriesData) {
+        precondition(s.fields.count == fields.count, "a series has \(s.fields.count) field columns, the schema \(fields.count)")
+        for (values, definition) in zip(s.fields, fields) {
+            precondition(values.count == s.timestamps.count && values.type == definition.type, "column shape mismatch")
         }
+        let n = s.timestamps.count
+        guard n > 0 else { return }
+        var perColumn: [[SegmentBlock]] = []
+        var timeBlocks: [SegmentBlock] = []
+        for start in stride(from: 0, to: n, by: rowsPerBlock) {
+            let end = Swift.min(start + rowsPerBlock, n)
+            let offset = writer.count
+            s.timestamps[start..<end].withUnsafeBufferPointer { _ = ColumnBlock.encodeTimestamps($0, into: &writer) }
+            timeBlocks.append(SegmentBlock(offset: offset, length: writer.count - offset, rows: end - start, hasValidity: false,
+                                           min: UInt64(bitPattern: s.timestamps[start]), max: UInt64(bitPattern: s.timestamps[end - 1])))
+        }
+        perColumn.append(timeBlocks)
+        for values in s.fields {
+            var blocks: [SegmentBlock] = []
+            for start in stride(from: 0, to: n, by: rowsPerBlock) {
+                blocks.append(SegmentWriter.writeBlock(values, start..<Swift.min(start + rowsPerBlock, n), into: &writer))
+            }
+            perColumn.append(blocks)
+        }
+        entries.append(SegmentSeries(tags: s.tags.sorted { $0.key < $1.key }, rows: n,
+                                     minTime: s.timestamps[0], maxTime: s.timestamps[n - 1], blocks: perColumn))
+        rows += n
+        minTime = Swift.min(minTime, s.timestamps[0])
+        maxTime = Swift.max(maxTime, s.timestamps[n - 1])
+    }
+
+    /// Appends the footer and trailer and writes the file durably at `path`: a temporary
+    /// file is synced, `beforeRename` runs (a failpoint for crash tests), the file is
+    /// renamed into place and the directory synced.
+    public consuming func write(
+        to path: String, fileSystem: any FileSystem, beforeRename: () throws(StorageError) -> Void = {}
+    ) throws(StorageError) -> SegmentWriter.Summary {
         let footer = SegmentFooter(table: table, partitionStart: partition.lowerBound, partitionEnd: partition.upperBound,
                                    rows: rows, minTime: rows == 0 ? 0 : minTime, maxTime: rows == 0 ? 0 : maxTime,
                                    columns: [ColumnDefinition(name: "time", type: .timestamp)] + fields, series: entries)
@@ -109,7 +110,36 @@ public enum SegmentWriter {
         }
         try fileSystem.rename(temporary, to: path)
         try fileSystem.syncDirectory(FilePath.directory(of: path))
-        return Summary(path: path, bytes: writer.count, rows: rows)
+        return SegmentWriter.Summary(path: path, bytes: writer.count, rows: rows)
+    }
+}
+
+/// Writes segment files.
+public enum SegmentWriter {
+    /// What was written.
+    public struct Summary: Sendable {
+        public var path: String
+        public var bytes: Int
+        public var rows: Int
+    }
+
+    /// Writes a segment durably at `path` (see ``SegmentBuilder``).
+    ///
+    /// - Parameters:
+    ///   - fields: the field columns (not `time`, not tags), in storage order.
+    ///   - series: the series in the order to store them; each one's timestamps sorted.
+    ///   - beforeRename: called after the temporary file is synced, before it is renamed
+    ///     (a failpoint for crash tests).
+    /// - Throws: `StorageError` on I/O failure; the temporary file is removed.
+    public static func write(
+        to path: String, fileSystem: any FileSystem, table: String, partition: Range<Int64>,
+        fields: [ColumnDefinition], series: [SegmentSeriesData],
+        rowsPerBlock: Int = SegmentFormat.defaultRowsPerBlock,
+        beforeRename: () throws(StorageError) -> Void = {}
+    ) throws(StorageError) -> Summary {
+        var builder = SegmentBuilder(table: table, partition: partition, fields: fields, rowsPerBlock: rowsPerBlock)
+        for s in series { builder.add(s) }
+        return try builder.write(to: path, fileSystem: fileSystem, beforeRename: beforeRename)
     }
 
     /// Encodes rows `range` of `values` (a validity block first when some lack a value).
