@@ -14,7 +14,7 @@ public struct DatabaseConfiguration: Sendable {
     /// Options of tables created by schema on write (partition width, retention).
     public var defaultTableOptions = TableOptions()
     /// Flush the in-memory head to segments past this many rows…
-    public var flushRows = 2_000_000
+    public var flushRows = 500_000
     /// …or once its oldest write is this old.
     public var flushAge: Duration = .seconds(600)
     /// How often background maintenance (age flush, retention, compaction) runs; nil disables it.

@@ -24,3 +24,15 @@ int sundial_crc32c_is_hardware_accelerated(void);
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Returns freed heap memory to the operating system where the C library can
+/// (glibc's malloc_trim); a no-op elsewhere.
+void sundial_release_free_memory(void);
+
+#ifdef __cplusplus
+}
+#endif

@@ -69,6 +69,7 @@ extension StorageEngine {
             s.frozen.removeFirst()
         }
         try wal.release(upTo: lsn)
+        MemoryReturn.afterLargeRelease()
     }
 
     /// Writes one segment and returns its manifest entry.
@@ -138,6 +139,7 @@ extension StorageEngine {
                 }
                 compacted += 1
             }
+            if compacted > 0 { MemoryReturn.afterLargeRelease() }
             return compacted
         }
     }
@@ -234,3 +236,13 @@ extension StorageEngine {
         try await compact()
     }
 }
+
+/// Hands freed heap memory back to the operating system after a flush or compaction drops
+/// a large head: glibc otherwise keeps it in per-thread arenas, and resident memory only
+/// grows across flushes.
+enum MemoryReturn {
+    static func afterLargeRelease() {
+        sundial_release_free_memory()
+    }
+}
+import CSundialShims

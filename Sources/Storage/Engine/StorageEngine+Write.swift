@@ -22,6 +22,12 @@ extension StorageEngine {
         let lsn = try await wal.append(kind: WALRecordKind.writeBatch, payload: payload)
         await applyInOrder(lsn, .batch(batch))
         scheduleFlushIfNeeded()
+        // Backpressure: when writers outrun the background flush and the head reaches twice
+        // the flush threshold, the writer waits for a flush (memory stays bounded).
+        let stall = state.withLock { s in
+            s.head.rows / 2 >= options.flushRows || s.head.approximateBytes / 2 >= options.flushBytes
+        }
+        if stall { try await flush() }
         return lsn
     }
 

@@ -27,9 +27,9 @@ public struct StorageOptions: Sendable {
     /// WAL fsync policy, segment size and repair.
     public var wal = WALOptions()
     /// Flush the head once it holds this many rows…
-    public var flushRows = 2_000_000
+    public var flushRows = 500_000
     /// …or about this many bytes…
-    public var flushBytes = 256 << 20
+    public var flushBytes = 64 << 20
     /// …or once its oldest unflushed write is this old (checked by `maintain()`).
     public var flushAge: Duration = .seconds(600)
     /// Rows per column block in segments.
