@@ -174,16 +174,19 @@ public enum DecimalCodec: ColumnCodec {
             throw reader.corrupt("unknown integer layout \(payload[modeOffset])", at: modeOffset)
         }
         let out = output.baseAddress.unsafelyUnwrapped
-        // Decode the integers into the output's own 8-byte slots, then convert in place.
-        try out.withMemoryRebound(to: Int64.self, capacity: count) { (ints) throws(StorageError) in
-            try IntegerStream.decode(mode, &reader, count: count, into: ints)
-        }
         let factor = powers[f]
         let inverse = inversePowers[e]
-        if e == 0 && f == 0 {
-            for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) }
-        } else {
-            for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) * factor * inverse }
+        // Decode the integers into the output's own 8-byte slots; the delta layouts convert
+        // to doubles in the same pass, the others in a second one.
+        let converted = try out.withMemoryRebound(to: Int64.self, capacity: count) { (ints) throws(StorageError) -> Bool in
+            try IntegerStream.decode(mode, &reader, count: count, into: ints, decimal: (factor, inverse))
+        }
+        if !converted {
+            if e == 0 && f == 0 {
+                for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) }
+            } else {
+                for i in 0..<count { out[i] = Double(Int64(bitPattern: out[i].bitPattern)) * factor * inverse }
+            }
         }
         guard reader.remaining == exceptions * 12 else {
             throw reader.remaining < exceptions * 12

@@ -157,22 +157,39 @@ enum IntegerStream {
     /// The zstd layout decompresses into the tail of `out`'s own memory and expands it
     /// front to back (see the header), so `out` must hold `count` 8-byte slots and no
     /// other scratch memory is used.
+    ///
+    /// With `decimal` (the decimal codec's scale), the delta layouts store each value `v`
+    /// as the bit pattern of `Double(v) * factor * inverse` in the same pass that sums the
+    /// differences, so the caller needs no conversion pass; the other layouts ignore it.
+    /// Returns whether the values were converted.
+    @discardableResult
     static func decode(
-        _ mode: Mode, _ reader: inout ByteReader, count: Int, into out: UnsafeMutablePointer<Int64>
-    ) throws(StorageError) {
-        guard count > 0 else { return }
+        _ mode: Mode, _ reader: inout ByteReader, count: Int, into out: UnsafeMutablePointer<Int64>,
+        decimal: (factor: Double, inverse: Double)? = nil
+    ) throws(StorageError) -> Bool {
+        guard count > 0 else { return false }
         switch mode {
         case .frameOfReference:
             try FrameOfReference.decode(&reader, count: count, into: out)
+            return false
         case .delta:
             let first = try reader.readZigZag("the first value")
             out[0] = first
             try FrameOfReference.decode(&reader, count: count - 1, into: out + 1)
             var running = first
+            if let (factor, inverse) = decimal {
+                out[0] = Int64(bitPattern: (Double(first) * factor * inverse).bitPattern)
+                for i in 1..<count {
+                    running &+= out[i]
+                    out[i] = Int64(bitPattern: (Double(running) * factor * inverse).bitPattern)
+                }
+                return true
+            }
             for i in 1..<count {
                 running &+= out[i]
                 out[i] = running
             }
+            return false
         case .runLength:
             let runsOffset = reader.offset
             let runs = try reader.readVarInt("a run count", max: count)
@@ -190,6 +207,7 @@ enum IntegerStream {
             guard done == count else {
                 throw reader.corrupt("runs cover \(done) values, the block has \(count)")
             }
+            return false
         case .deltaZstd:
             var running = try reader.readZigZag("the first value")
             let low = try reader.readZigZag("the smallest difference")
@@ -209,6 +227,25 @@ enum IntegerStream {
                                 errorOffset: frameOffset)
             let raw = UnsafeRawPointer(scratch + rawStart)
             out[0] = running
+            if let (factor, inverse) = decimal, width == 4 {
+                // The common case for decimals (small differences): expand, sum and convert in one pass.
+                out[0] = Int64(bitPattern: (Double(running) * factor * inverse).bitPattern)
+                var k = 0
+                while k + 1 < m {
+                    let byte = raw.load(fromByteOffset: k &>> 1, as: UInt8.self)
+                    running &+= low &+ Int64(byte & 0xF)
+                    let next = running &+ low &+ Int64(byte &>> 4)
+                    out[k &+ 1] = Int64(bitPattern: (Double(running) * factor * inverse).bitPattern)
+                    out[k &+ 2] = Int64(bitPattern: (Double(next) * factor * inverse).bitPattern)
+                    running = next
+                    k &+= 2
+                }
+                if k < m {
+                    running &+= low &+ Int64(raw.load(fromByteOffset: k &>> 1, as: UInt8.self) & 0xF)
+                    out[k &+ 1] = Int64(bitPattern: (Double(running) * factor * inverse).bitPattern)
+                }
+                return true
+            }
             switch width {
             case 4:
                 // Two values per byte; read the byte once, before either slot is written.
@@ -247,6 +284,7 @@ enum IntegerStream {
                     out[k &+ 1] = running
                 }
             }
+            return false
         }
     }
 }
