@@ -34,24 +34,11 @@ public enum SchemaChange: Sendable, Hashable {
     }
 
     static func writeColumns(_ columns: [ColumnDefinition], _ w: inout ByteWriter) {
-        w.writeVarUInt(UInt64(columns.count))
-        for column in columns {
-            SegmentFooter.writeString(column.name, &w)
-            w.writeUInt8(column.type.rawValue)
-        }
+        ColumnDefinition.write(columns, into: &w)
     }
 
     static func readColumns(_ r: inout ByteReader) throws(StorageError) -> [ColumnDefinition] {
-        let count = try r.readVarInt("a column count", max: 4096)
-        var columns: [ColumnDefinition] = []
-        for _ in 0..<count {
-            let name = try SegmentFooter.readString(&r, "a column name")
-            let offset = r.offset
-            let raw = try r.readUInt8("a column type")
-            guard let type = ColumnType(rawValue: raw) else { throw r.corrupt("invalid column type \(raw)", at: offset) }
-            columns.append(ColumnDefinition(name: name, type: type))
-        }
-        return columns
+        try ColumnDefinition.read(&r)
     }
 
     public static func decode(_ payload: [UInt8]) throws(StorageError) -> SchemaChange {

@@ -94,11 +94,7 @@ public struct WriteBatch: Sendable, Hashable {
     public func encode() -> [UInt8] {
         var writer = ByteWriter(capacity: 64 + rowCount * (8 + columns.count * 4))
         SegmentFooter.writeString(table, &writer)
-        writer.writeVarUInt(UInt64(columns.count))
-        for column in columns {
-            SegmentFooter.writeString(column.name, &writer)
-            writer.writeUInt8(column.type.rawValue)
-        }
+        ColumnDefinition.write(columns, into: &writer)
         writer.writeVarUInt(UInt64(series.count))
         for s in series {
             writer.writeVarUInt(UInt64(s.tags.count))
@@ -130,17 +126,7 @@ public struct WriteBatch: Sendable, Hashable {
         try payload.withBytes { (raw) throws(StorageError) -> WriteBatch in
             var r = ByteReader(raw)
             let table = try SegmentFooter.readString(&r, "the table name")
-            let columnCount = try r.readVarInt("the column count", max: 4096)
-            var columns: [ColumnDefinition] = []
-            for _ in 0..<columnCount {
-                let name = try SegmentFooter.readString(&r, "a column name")
-                let typeOffset = r.offset
-                let raw = try r.readUInt8("a column type")
-                guard let type = ColumnType(rawValue: raw), type != .tag, type != .timestamp else {
-                    throw r.corrupt("invalid field type \(raw)", at: typeOffset)
-                }
-                columns.append(ColumnDefinition(name: name, type: type))
-            }
+            let columns = try ColumnDefinition.read(&r) { $0 != .tag && $0 != .timestamp }
             let groupCount = try r.readVarInt("the series count", max: r.remaining)
             var series: [SeriesRows] = []
             for _ in 0..<groupCount {

@@ -69,11 +69,7 @@ public struct Manifest: Sendable, Hashable {
             SegmentFooter.writeString(table.name, &body)
             body.writeZigZag(table.options.partitionDuration)
             body.writeZigZag(table.options.retention ?? 0)
-            body.writeVarUInt(UInt64(table.columns.count))
-            for column in table.columns {
-                SegmentFooter.writeString(column.name, &body)
-                body.writeUInt8(column.type.rawValue)
-            }
+            ColumnDefinition.write(table.columns, into: &body)
         }
         body.writeVarUInt(UInt64(segments.count))
         for segment in segments {
@@ -134,15 +130,7 @@ public struct Manifest: Sendable, Hashable {
             let duration = try r.readZigZag("a partition duration")
             guard duration > 0 else { throw r.corrupt("partition duration \(duration) is not positive", at: durationOffset) }
             let retention = try r.readZigZag("a retention")
-            let columnCount = try r.readVarInt("a column count", max: r.remaining)
-            var columns: [ColumnDefinition] = []
-            for _ in 0..<columnCount {
-                let columnName = try SegmentFooter.readString(&r, "a column name")
-                let typeOffset = r.offset
-                let raw = try r.readUInt8("a column type")
-                guard let type = ColumnType(rawValue: raw) else { throw r.corrupt("invalid column type \(raw)", at: typeOffset) }
-                columns.append(ColumnDefinition(name: columnName, type: type))
-            }
+            let columns = try ColumnDefinition.read(&r, max: r.remaining)
             manifest.tables.append(TableSchema(id: id, name: name,
                                                options: TableOptions(partitionDuration: duration, retention: retention == 0 ? nil : retention),
                                                columns: columns))

@@ -73,3 +73,32 @@ public enum ColumnValues: Sendable, Hashable {
         }
     }
 }
+
+extension ColumnDefinition {
+    /// Appends `columns` as `count: varint | count × (name: string | type: u8)`, the column
+    /// list layout shared by segment footers, the manifest and WAL records.
+    static func write(_ columns: [ColumnDefinition], into writer: inout ByteWriter) {
+        writer.writeVarUInt(UInt64(columns.count))
+        for column in columns {
+            SegmentFooter.writeString(column.name, &writer)
+            writer.writeUInt8(column.type.rawValue)
+        }
+    }
+
+    /// Reads a column list written by ``write(_:into:)``; types `allowed` rejects are corrupt.
+    static func read(_ reader: inout ByteReader, max limit: Int = 4096,
+                     allowed: (ColumnType) -> Bool = { _ in true }) throws(StorageError) -> [ColumnDefinition] {
+        let count = try reader.readVarInt("a column count", max: limit)
+        var columns: [ColumnDefinition] = []
+        for _ in 0..<count {
+            let name = try SegmentFooter.readString(&reader, "a column name")
+            let offset = reader.offset
+            let raw = try reader.readUInt8("a column type")
+            guard let type = ColumnType(rawValue: raw), allowed(type) else {
+                throw reader.corrupt("invalid column type \(raw)", at: offset)
+            }
+            columns.append(ColumnDefinition(name: name, type: type))
+        }
+        return columns
+    }
+}

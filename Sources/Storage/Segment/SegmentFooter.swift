@@ -117,18 +117,9 @@ struct SegmentFooter: Sendable {
         let rows = try reader.readVarInt("the row count", max: Int(Int32.max))
         let minTime = try reader.readZigZag("the minimum time")
         let maxTime = try reader.readZigZag("the maximum time")
-        let columnCount = try reader.readVarInt("the column count", max: 4096)
+        let columns = try ColumnDefinition.read(&reader) { $0 != .tag }
+        let columnCount = columns.count
         guard columnCount >= 1 else { throw reader.corrupt("a segment without a time column") }
-        var columns: [ColumnDefinition] = []
-        for _ in 0..<columnCount {
-            let name = try readString(&reader, "a column name")
-            let typeOffset = reader.offset
-            let raw = try reader.readUInt8("a column type")
-            guard let type = ColumnType(rawValue: raw), type != .tag else {
-                throw reader.corrupt("invalid column type \(raw)", at: typeOffset)
-            }
-            columns.append(ColumnDefinition(name: name, type: type))
-        }
         guard columns[0].type == .timestamp else { throw reader.corrupt("column 0 is not the time column") }
         let seriesCount = try reader.readVarInt("the series count", max: reader.remaining)
         var series: [SegmentSeries] = []
