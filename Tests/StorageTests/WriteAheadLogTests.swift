@@ -331,3 +331,20 @@ import SundialTestSupport
         #expect(fresh.nextLSN == 7)
     }
 }
+
+@Suite struct WALRetentionTests {
+    @Test func retainedBytesKeepFlushedSegmentsForReplicas() async throws {
+        let fs = FaultInjectingFileSystem()
+        try fs.createDirectory("/db/wal")
+        let (log, _) = try WriteAheadLog.open(directory: "/db/wal", fileSystem: fs,
+                                              options: WALOptions(segmentSize: 1000, retainedBytes: 3000))
+        for _ in 0..<80 { _ = try await log.append(kind: 1, payload: [UInt8](repeating: 7, count: 100)) }
+        let before = log.segmentPaths.count
+        try log.release(upTo: 80)
+        let kept = log.segmentPaths
+        #expect(kept.count < before)
+        let bytes = try kept.reduce(0) { $0 + (try fs.fileSize($1)) }
+        #expect(bytes >= 3000)
+        #expect(bytes < 3000 + 1200)
+    }
+}

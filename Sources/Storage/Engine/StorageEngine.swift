@@ -24,7 +24,7 @@ import Synchronization
 
 /// Options of the storage engine.
 public struct StorageOptions: Sendable {
-    /// WAL fsync policy, segment size and repair.
+    /// WAL fsync policy, segment size, repair and retained bytes.
     public var wal = WALOptions()
     /// Flush the head once it holds this many rows…
     public var flushRows = 500_000

@@ -36,11 +36,16 @@ public struct WALOptions: Sendable {
     /// Open even if a segment is damaged before its tail: the damaged part and everything
     /// after it is dropped, and the recovery report says what.
     public var repair = false
+    /// Keep at least this many bytes of already-flushed WAL (newest segments first) instead
+    /// of deleting it at once, so that replicas that fall behind can still be served from
+    /// the log. 0 (the default) releases everything flushed.
+    public var retainedBytes = 0
 
-    public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, repair: Bool = false) {
+    public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, repair: Bool = false, retainedBytes: Int = 0) {
         self.fsync = fsync
         self.segmentSize = segmentSize
         self.repair = repair
+        self.retainedBytes = retainedBytes
     }
 }
 
@@ -379,20 +384,27 @@ public final class WriteAheadLog: Sendable {
     }
 
     /// Deletes whole segments all of whose records are at or below `lsn` (they were
-    /// flushed to segments). When every record appended so far is at or below `lsn`, the
-    /// active segment goes too and the next append starts a new one.
+    /// flushed to segments), keeping the newest `retainedBytes` of them. When every record
+    /// appended so far is at or below `lsn` and nothing is retained, the active segment
+    /// goes too and the next append starts a new one.
     public func release(upTo lsn: LSN) throws(StorageError) {
+        let sizes: [String: Int] = options.retainedBytes > 0
+            ? Dictionary(uniqueKeysWithValues: segmentPaths.map { ($0, (try? fileSystem.fileSize($0)) ?? 0) }) : [:]
         let (removable, retired): ([Segment], (any FileHandle)?) = io.withLock { _ in
             state.withLock { s in
                 var out: [Segment] = []
                 var i = 0
+                var kept = s.segments.reduce(0) { $0 + (sizes[$1.path] ?? 0) }
                 while i + 1 < s.segments.count && s.segments[i + 1].firstLSN <= lsn + 1 {
+                    let size = sizes[s.segments[i].path] ?? 0
+                    if options.retainedBytes > 0 && kept - size < options.retainedBytes { break }
+                    kept -= size
                     out.append(s.segments[i])
                     i += 1
                 }
                 s.segments.removeFirst(i)
                 var retired: (any FileHandle)?
-                if s.nextLSN - 1 <= lsn, s.pending.count == 0, !s.leading, s.failure == nil, !s.closed,
+                if options.retainedBytes == 0, s.nextLSN - 1 <= lsn, s.pending.count == 0, !s.leading, s.failure == nil, !s.closed,
                    let last = s.segments.last, s.activeHandle != nil {
                     retired = s.activeHandle
                     s.activeHandle = nil
