@@ -515,6 +515,10 @@ do {
 print("")
 print("## Targets")
 print("")
+if options.smoke {
+    print("(smoke run: a few blocks on a busy CI machine; the targets are judged on the full run)")
+    print("")
+}
 struct Target {
     var label: String
     var measured: Double?
