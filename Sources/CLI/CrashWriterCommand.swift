@@ -17,6 +17,7 @@ struct CrashWriterCommand: AsyncParsableCommand {
     @Option(name: .long) var ledger: String
     @Option(name: .long, help: "The first batch number.") var start: Int = 1
     @Option(name: .long, help: "Flush every N batches (0: never).") var flushEvery: Int = 0
+    @Option(name: .long, help: "Stop after this many seconds even if never killed.") var maxSeconds: Int = 60
 
     /// Batch `n` holds `rows(n)` rows of series `w`, at times n * 16 + k, each with value n.
     static func rows(_ n: Int) -> Int { 1 + n % 5 }
@@ -28,8 +29,12 @@ struct CrashWriterCommand: AsyncParsableCommand {
         configuration.maintenanceInterval = nil
         configuration.flushRows = 200
         let db = try await Database.open(at: data, configuration: configuration)
+        // Stop by ourselves: when the test that started us is gone (we were re-parented),
+        // or after `maxSeconds`, so a crashed test run never leaves a writer behind.
+        let parent = getppid()
+        let deadline = ContinuousClock.now + .seconds(maxSeconds)
         var n = start
-        while true {
+        while getppid() == parent && ContinuousClock.now < deadline {
             let count = Self.rows(n)
             let times = (0..<count).map { Int64(n * 16 + $0) }
             let batch = WriteBatch(table: "ledger", columns: [ColumnDefinition(name: "n", type: .bigint)],
@@ -41,5 +46,6 @@ struct CrashWriterCommand: AsyncParsableCommand {
             if flushEvery > 0 && n % flushEvery == 0 { try await db.flush() }
             n += 1
         }
+        try await db.close()
     }
 }
