@@ -26,7 +26,10 @@ struct LineProtocolBatcher {
         }
 
         mutating func append(_ value: FieldValue?) {
-            switch (self, value) {
+            // Move the arrays out of `self` first so they stay uniquely referenced and grow in place.
+            let current = self
+            self = .boolean([], [])
+            switch (consume current, value) {
             case (.double(var v, var m), .double(let x)): v.append(x); m.append(true); self = .double(v, m)
             case (.double(var v, var m), _): v.append(0); m.append(false); self = .double(v, m)
             case (.bigint(var v, var m), .int64(let x)): v.append(x); m.append(true); self = .bigint(v, m)
@@ -75,53 +78,73 @@ struct LineProtocolBatcher {
 
     mutating func add(_ point: Point, line: Int) {
         let schema = catalog.table(point.measurement)
-        var table = tables[point.measurement] ?? TableState()
         func reject(_ message: String) { errors.append(LineProtocolError(line: line, column: 1, message: message)) }
         do throws(StorageError) {
             try TableSchema.validateName(point.measurement, what: "table")
         } catch {
             return reject(error.message)
         }
+        // Checks first, against the stored table and earlier lines (read-only), in a scope
+        // that ends before the mutation below (a live copy would make it copy the buffers).
+        if let problem = check(point, schema: schema) { return reject(problem) }
+        if tables[point.measurement] == nil {
+            tableOrder.append(point.measurement)
+            tables[point.measurement] = TableState()
+        }
+        // Then mutate in place: never copy a table's or a series' buffers out and back.
+        Self.append(point, line: line, to: &tables[point.measurement]!)
+    }
+
+    private func check(_ point: Point, schema: TableSchema?) -> String? {
+        let seen = tables[point.measurement]
         for tag in point.tags {
             if let column = schema?.column(named: tag.key), column.type != .tag {
-                return reject("\"\(tag.key)\" is a \(column.type) field of table \"\(point.measurement)\", not a tag")
+                return "\"\(tag.key)\" is a \(column.type) field of table \"\(point.measurement)\", not a tag"
             }
-            if table.fieldTypes[tag.key] != nil {
-                return reject("\"\(tag.key)\" is a field in an earlier line of this write, not a tag")
+            if seen?.fieldTypes[tag.key] != nil {
+                return "\"\(tag.key)\" is a field in an earlier line of this write, not a tag"
             }
         }
         for field in point.fields {
             let type = Self.type(of: field.value)
             if let column = schema?.column(named: field.key), column.type != type {
-                return reject("field \"\(field.key)\" is \(type) but column \"\(field.key)\" of table \"\(point.measurement)\" is \(column.type)")
+                return "field \"\(field.key)\" is \(type) but column \"\(field.key)\" of table \"\(point.measurement)\" is \(column.type)"
             }
-            if let seen = table.fieldTypes[field.key], seen != type {
-                return reject("field \"\(field.key)\" is \(type) but an earlier line of this write made it \(seen)")
+            if let earlier = seen?.fieldTypes[field.key], earlier != type {
+                return "field \"\(field.key)\" is \(type) but an earlier line of this write made it \(earlier)"
             }
-            if table.tagKeys.contains(field.key) {
-                return reject("\"\(field.key)\" is a tag in an earlier line of this write, not a field")
+            if seen?.tagKeys.contains(field.key) == true {
+                return "\"\(field.key)\" is a tag in an earlier line of this write, not a field"
             }
         }
-        if tables[point.measurement] == nil { tableOrder.append(point.measurement) }
+        return nil
+    }
+
+    private static func append(_ point: Point, line: Int, to table: inout TableState) {
         for tag in point.tags { table.tagKeys.insert(tag.key) }
         for field in point.fields where table.fieldTypes[field.key] == nil {
-            table.fieldTypes[field.key] = Self.type(of: field.value)
+            table.fieldTypes[field.key] = type(of: field.value)
             table.fieldOrder.append(field.key)
         }
         let key = SeriesBuffer.key(point.tags)
-        var series = table.series[key] ?? SeriesState(tags: point.tags.sorted { $0.key < $1.key })
-        if table.series[key] == nil { table.seriesOrder.append(key) }
+        if table.series[key] == nil {
+            table.series[key] = SeriesState(tags: point.tags.sorted { $0.key < $1.key })
+            table.seriesOrder.append(key)
+        }
+        let fieldTypes = table.fieldTypes
+        table.lines.append(line)
+        Self.appendRow(point, fieldTypes: fieldTypes, fieldOrder: table.fieldOrder, to: &table.series[key]!)
+    }
+
+    private static func appendRow(_ point: Point, fieldTypes: [String: ColumnType], fieldOrder: [String], to series: inout SeriesState) {
         let row = series.times.count
         series.times.append(point.time)
         var present: [String: FieldValue] = [:]
         for field in point.fields { present[field.key] = field.value }
-        for name in table.fieldOrder where present[name] != nil && series.fields[name] == nil {
-            series.fields[name] = Builder(table.fieldTypes[name]!, nulls: row)
+        for field in point.fields where series.fields[field.key] == nil {
+            series.fields[field.key] = Builder(fieldTypes[field.key]!, nulls: row)
         }
         for name in series.fields.keys { series.fields[name]!.append(present[name]) }
-        table.series[key] = series
-        table.lines.append(line)
-        tables[point.measurement] = table
     }
 
     /// One batch per table, with the lines it carries.
