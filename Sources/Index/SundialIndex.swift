@@ -1,5 +1,5 @@
-// The series registry and inverted tag index arrive with the index issue.
-// Until then this module only fixes its place in the dependency graph.
+// The index module: series registry and inverted tag index. This file holds the module's
+// namespace; the postings lists and their algebra are in Postings/.
 import SundialStorage
 
 /// Namespace of the index module.
