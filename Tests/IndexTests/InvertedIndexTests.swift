@@ -48,11 +48,13 @@ import SundialWorkloads
             for _ in 0..<(1 + Int(rng.next() % 3)) {
                 let key = keys[Int(rng.next() % UInt64(keys.count))]
                 let v = values[Int(rng.next() % UInt64(values.count))]
-                let matcher: TagMatcher = switch rng.next() % 5 {
+                let matcher: TagMatcher = switch rng.next() % 7 {
                 case 0: .equal(v)
                 case 1: .notEqual(v)
                 case 2: .in([v, values[Int(rng.next() % 3)]])
                 case 3: .notIn([v])
+                case 4: .regex(try! BoundedRegex("a?b+c?|" + v))
+                case 5: .notRegex(try! BoundedRegex("[ab]+"))
                 default: .prefix(String(v.prefix(1)))
                 }
                 predicates.append(TagPredicate(key, matcher))

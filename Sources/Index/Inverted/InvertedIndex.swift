@@ -9,6 +9,10 @@ public enum TagMatcher: Sendable, Hashable {
     case `in`([String])
     case notIn([String])
     case prefix(String)
+    /// The whole value matches the regular expression (bounded cost, see `BoundedRegex`).
+    case regex(BoundedRegex)
+    /// The whole value does not match the regular expression.
+    case notRegex(BoundedRegex)
 
     func matches(_ value: String) -> Bool {
         switch self {
@@ -17,6 +21,8 @@ public enum TagMatcher: Sendable, Hashable {
         case .in(let values): values.contains(value)
         case .notIn(let values): !values.contains(value)
         case .prefix(let p): value.hasPrefix(p)
+        case .regex(let r): r.fullMatch(value)
+        case .notRegex(let r): !r.fullMatch(value)
         }
     }
 }
