@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "Sundial", targets: ["Sundial"]),
         .library(name: "SundialStorage", targets: ["SundialStorage"]),
+        .library(name: "SundialIndex", targets: ["SundialIndex"]),
         .library(name: "SundialClient", targets: ["SundialClient"]),
         .library(name: "SundialServer", targets: ["SundialServer"]),
         .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),

@@ -39,6 +39,13 @@ let package = Package(
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/IngestReport"),
+        .executableTarget(
+            name: "IndexReport",
+            dependencies: [
+                .product(name: "SundialIndex", package: "Sundial"),
+                .product(name: "SundialWorkloads", package: "Sundial"),
+            ],
+            path: "Sources/IndexReport"),
     ],
     swiftLanguageModes: [.v6]
 )
