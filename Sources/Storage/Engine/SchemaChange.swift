@@ -17,17 +17,17 @@ public enum SchemaChange: Sendable, Hashable {
         switch self {
         case .createTable(let name, let options, let columns):
             w.writeUInt8(1)
-            SegmentFooter.writeString(name, &w)
+            w.writeString(name)
             w.writeZigZag(options.partitionDuration)
             w.writeZigZag(options.retention ?? 0)
             Self.writeColumns(columns, &w)
         case .addColumns(let table, let columns):
             w.writeUInt8(2)
-            SegmentFooter.writeString(table, &w)
+            w.writeString(table)
             Self.writeColumns(columns, &w)
         case .setRetention(let table, let retention):
             w.writeUInt8(3)
-            SegmentFooter.writeString(table, &w)
+            w.writeString(table)
             w.writeZigZag(retention ?? 0)
         }
         return w.bytes
@@ -45,7 +45,7 @@ public enum SchemaChange: Sendable, Hashable {
         try payload.withBytes { (raw) throws(StorageError) -> SchemaChange in
             var r = ByteReader(raw)
             let op = try r.readUInt8("a schema operation")
-            let table = try SegmentFooter.readString(&r, "a table name")
+            let table = try r.readString("a table name")
             let change: SchemaChange
             switch op {
             case 1:

@@ -147,16 +147,9 @@ extension StorageEngine {
     /// Merges `inputs` (oldest first) into one new segment, one series at a time so memory
     /// stays at one series' rows whatever the partition's size.
     func writeMergedSegment(id: UInt64, inputs: [LiveSegment], table: TableSchema) throws(StorageError) -> SegmentEntry {
-        var indexes: [[String: Int]] = []
         var tagsByKey: [String: [(key: String, value: String)]] = [:]
         for live in inputs {
-            var index: [String: Int] = [:]
-            for (i, series) in live.segment.series.enumerated() {
-                let key = SeriesBuffer.key(series.tags)
-                index[key] = i
-                tagsByKey[key] = series.tags
-            }
-            indexes.append(index)
+            for (key, i) in live.seriesIndex { tagsByKey[key] = live.segment.series[i].tags }
         }
         let start = inputs[0].entry.partitionStart
         var builder = SegmentBuilder(table: table.name, partition: start..<(start &+ table.options.partitionDuration),
@@ -166,8 +159,8 @@ extension StorageEngine {
         for key in tagsByKey.keys.sorted() {
             var times: [Int64] = []
             var columns = table.fields.map { ColumnValues.nulls($0.type, count: 0) }
-            for (live, index) in zip(inputs, indexes) {
-                guard let i = index[key] else { continue }
+            for live in inputs {
+                guard let i = live.seriesIndex[key] else { continue }
                 let rows = try SegmentScan.readSeries(live.segment, i, fields: table.fields, timeRange: nil)
                 times += rows.times
                 for c in columns.indices { columns[c].append(rows.columns[c]) }

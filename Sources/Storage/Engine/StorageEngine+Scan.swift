@@ -21,8 +21,7 @@ enum SegmentScan {
     static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?)
         throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
         let series = segment.series[index]
-        var positions: [String: Int] = [:]
-        for (i, column) in segment.columns.enumerated() { positions[column.name] = i }
+        let positions = segment.columnPositions
         var times: [Int64] = []
         var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
         for (b, block) in series.blocks[0].enumerated() {
@@ -82,13 +81,8 @@ public struct ScanCursor: Sendable {
         var tagsByKey: [String: [(key: String, value: String)]] = [:]
         for live in segments where live.entry.partitionStart == start {
             if let range = timeRange, live.entry.maxTime < range.lowerBound || live.entry.minTime >= range.upperBound { continue }
-            var index: [String: Int] = [:]
-            for (i, series) in live.segment.series.enumerated() {
-                let key = SeriesBuffer.key(series.tags)
-                index[key] = i
-                tagsByKey[key] = series.tags
-            }
-            sources.append(Source(segment: (live.segment, index), head: nil))
+            for (key, i) in live.seriesIndex { tagsByKey[key] = live.segment.series[i].tags }
+            sources.append(Source(segment: (live.segment, live.seriesIndex), head: nil))
         }
         for head in heads {
             guard let partition = head[start] else { continue }
@@ -192,7 +186,7 @@ extension StorageEngine {
             t.segments += 1
             t.segmentBytes += live.segment.byteCount
             t.partitions.insert(live.entry.partitionStart)
-            for series in live.segment.series { t.series.insert(SeriesBuffer.key(series.tags)) }
+            t.series.formUnion(live.seriesIndex.keys)
             t.fieldValues += live.entry.rows * max(0, live.segment.columns.count - 1)
             tables[live.entry.tableID] = t
         }
@@ -208,7 +202,6 @@ extension StorageEngine {
             }
         }
         let walBytes = wal.segmentPaths.reduce(0) { $0 + ((try? fileSystem.fileSize($1)) ?? 0) }
-        _ = manifest
         return Statistics(tables: tables.values.sorted { $0.name < $1.name }, walBytes: walBytes,
                           flushedLSN: manifest.flushedLSN, nextLSN: wal.nextLSN)
     }

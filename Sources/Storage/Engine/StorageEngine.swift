@@ -63,11 +63,17 @@ final class LiveSegment: Sendable {
     let segment: Segment
     let fileSystem: any FileSystem
     let obsolete = Atomic<Bool>(false)
+    /// Series key (`SeriesBuffer.key`) → index in `segment.series`, built once at open for
+    /// scans, compaction and statistics.
+    let seriesIndex: [String: Int]
 
     init(entry: SegmentEntry, segment: Segment, fileSystem: any FileSystem) {
         self.entry = entry
         self.segment = segment
         self.fileSystem = fileSystem
+        var index: [String: Int] = [:]
+        for (i, series) in segment.series.enumerated() { index[SeriesBuffer.key(series.tags)] = i }
+        self.seriesIndex = index
     }
 
     deinit {

@@ -93,14 +93,14 @@ public struct WriteBatch: Sendable, Hashable {
 
     public func encode() -> [UInt8] {
         var writer = ByteWriter(capacity: 64 + rowCount * (8 + columns.count * 4))
-        SegmentFooter.writeString(table, &writer)
+        writer.writeString(table)
         ColumnDefinition.write(columns, into: &writer)
         writer.writeVarUInt(UInt64(series.count))
         for s in series {
             writer.writeVarUInt(UInt64(s.tags.count))
             for tag in s.tags {
-                SegmentFooter.writeString(tag.key, &writer)
-                SegmentFooter.writeString(tag.value, &writer)
+                writer.writeString(tag.key)
+                writer.writeString(tag.value)
             }
             writer.writeVarUInt(UInt64(s.timestamps.count))
             s.timestamps.withUnsafeBufferPointer { ColumnBlock.write(TimestampCodec.self, $0, into: &writer) }
@@ -125,7 +125,7 @@ public struct WriteBatch: Sendable, Hashable {
     public static func decode(_ payload: [UInt8]) throws(StorageError) -> WriteBatch {
         try payload.withBytes { (raw) throws(StorageError) -> WriteBatch in
             var r = ByteReader(raw)
-            let table = try SegmentFooter.readString(&r, "the table name")
+            let table = try r.readString("the table name")
             let columns = try ColumnDefinition.read(&r) { $0 != .tag && $0 != .timestamp }
             let groupCount = try r.readVarInt("the series count", max: r.remaining)
             var series: [SeriesRows] = []
@@ -133,7 +133,7 @@ public struct WriteBatch: Sendable, Hashable {
                 let tagCount = try r.readVarInt("a tag count", max: 1024)
                 var tags: [(key: String, value: String)] = []
                 for _ in 0..<tagCount {
-                    tags.append((try SegmentFooter.readString(&r, "a tag key"), try SegmentFooter.readString(&r, "a tag value")))
+                    tags.append((try r.readString("a tag key"), try r.readString("a tag value")))
                 }
                 let rows = try r.readVarInt("a row count", max: ColumnBlock.maxValueCount)
                 var times = [Int64](repeating: 0, count: rows)

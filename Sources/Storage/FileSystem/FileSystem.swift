@@ -134,6 +134,12 @@ public enum FilePath {
         return String(path[path.index(after: slash)...])
     }
 
+    /// `value` in decimal, zero-padded to 20 digits, so file names sort in numeric order.
+    public static func paddedNumber(_ value: UInt64) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+
     /// `directory` joined with `name`.
     public static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name

@@ -32,7 +32,7 @@ public struct SegmentEntry: Sendable, Hashable {
     }
 
     /// The segment's file name inside its table's directory.
-    public var fileName: String { Manifest.padded(id) + SegmentFormat.suffix }
+    public var fileName: String { FilePath.paddedNumber(id) + SegmentFormat.suffix }
 }
 
 /// The database's durable state outside the WAL.
@@ -52,11 +52,6 @@ public struct Manifest: Sendable, Hashable {
 
     public init() {}
 
-    static func padded(_ value: UInt64) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
-    }
-
     public func encode() -> [UInt8] {
         var body = ByteWriter(capacity: 256)
         body.writeVarUInt(generation)
@@ -66,7 +61,7 @@ public struct Manifest: Sendable, Hashable {
         body.writeVarUInt(UInt64(tables.count))
         for table in tables {
             body.writeVarUInt(UInt64(table.id))
-            SegmentFooter.writeString(table.name, &body)
+            body.writeString(table.name)
             body.writeZigZag(table.options.partitionDuration)
             body.writeZigZag(table.options.retention ?? 0)
             ColumnDefinition.write(table.columns, into: &body)
@@ -125,7 +120,7 @@ public struct Manifest: Sendable, Hashable {
         let tableCount = try r.readVarInt("the table count", max: r.remaining)
         for _ in 0..<tableCount {
             let id = UInt32(try r.readVarInt("a table id", max: Int(UInt32.max)))
-            let name = try SegmentFooter.readString(&r, "a table name")
+            let name = try r.readString("a table name")
             let durationOffset = r.offset
             let duration = try r.readZigZag("a partition duration")
             guard duration > 0 else { throw r.corrupt("partition duration \(duration) is not positive", at: durationOffset) }

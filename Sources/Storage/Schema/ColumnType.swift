@@ -80,7 +80,7 @@ extension ColumnDefinition {
     static func write(_ columns: [ColumnDefinition], into writer: inout ByteWriter) {
         writer.writeVarUInt(UInt64(columns.count))
         for column in columns {
-            SegmentFooter.writeString(column.name, &writer)
+            writer.writeString(column.name)
             writer.writeUInt8(column.type.rawValue)
         }
     }
@@ -91,7 +91,7 @@ extension ColumnDefinition {
         let count = try reader.readVarInt("a column count", max: limit)
         var columns: [ColumnDefinition] = []
         for _ in 0..<count {
-            let name = try SegmentFooter.readString(&reader, "a column name")
+            let name = try reader.readString("a column name")
             let offset = reader.offset
             let raw = try reader.readUInt8("a column type")
             guard let type = ColumnType(rawValue: raw), allowed(type) else {

@@ -11,6 +11,8 @@ public final class Segment: Sendable {
     public let path: String
     let file: any MappedFile
     let footer: SegmentFooter
+    /// Column name → position in ``columns`` (derived once from the footer).
+    let columnPositions: [String: Int]
 
     /// The table the rows belong to.
     public var table: String { footer.table }
@@ -31,6 +33,9 @@ public final class Segment: Sendable {
         self.path = path
         self.file = file
         self.footer = footer
+        var positions: [String: Int] = [:]
+        for (i, column) in footer.columns.enumerated() { positions[column.name] = i }
+        self.columnPositions = positions
     }
 
     /// Maps and validates the segment at `path`.

@@ -10,7 +10,7 @@
 // block entry := offset: varint | length: varint | rows: varint | flags: u8
 //                (bit 0: a validity block precedes the values; bit 1: min/max follow)
 //                | [min: u64 | max: u64]   (bit patterns: Int64 for time/bigint/bool, Double for double)
-// string := length: varint | UTF-8 bytes
+// string := length: varint | UTF-8 bytes (ByteWriter.writeString)
 
 /// Where one block of one column of one series lies in a segment, with its zone map.
 public struct SegmentBlock: Sendable, Hashable {
@@ -51,23 +51,19 @@ struct SegmentFooter: Sendable {
     var series: [SegmentSeries]
 
     func encode(into writer: inout ByteWriter) {
-        Self.writeString(table, &writer)
+        writer.writeString(table)
         writer.writeZigZag(partitionStart)
         writer.writeZigZag(partitionEnd)
         writer.writeVarUInt(UInt64(rows))
         writer.writeZigZag(minTime)
         writer.writeZigZag(maxTime)
-        writer.writeVarUInt(UInt64(columns.count))
-        for column in columns {
-            Self.writeString(column.name, &writer)
-            writer.writeUInt8(column.type.rawValue)
-        }
+        ColumnDefinition.write(columns, into: &writer)
         writer.writeVarUInt(UInt64(series.count))
         for s in series {
             writer.writeVarUInt(UInt64(s.tags.count))
             for tag in s.tags {
-                Self.writeString(tag.key, &writer)
-                Self.writeString(tag.value, &writer)
+                writer.writeString(tag.key)
+                writer.writeString(tag.value)
             }
             writer.writeVarUInt(UInt64(s.rows))
             writer.writeZigZag(s.minTime)
@@ -89,29 +85,11 @@ struct SegmentFooter: Sendable {
         }
     }
 
-    static func writeString(_ text: String, _ writer: inout ByteWriter) {
-        var copy = text
-        copy.withUTF8 { utf8 in
-            writer.writeVarUInt(UInt64(utf8.count))
-            writer.writeBytes(UnsafeRawBufferPointer(utf8))
-        }
-    }
-
-    static func readString(_ reader: inout ByteReader, _ what: String) throws(StorageError) -> String {
-        let start = reader.offset
-        let length = try reader.readVarInt("the length of \(what)", max: reader.remaining)
-        let bytes = try reader.readBytes(length, what)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw reader.corrupt("\(what) is not valid UTF-8", at: start)
-        }
-        return text
-    }
-
     /// Decodes a footer; `fileSize` bounds every block entry; `errorBase` is the footer's
     /// file offset, so errors carry file offsets.
     static func decode(_ bytes: UnsafeRawBufferPointer, fileSize: Int, dataEnd: Int, errorBase: Int) throws(StorageError) -> SegmentFooter {
         var reader = ByteReader(bytes, errorBase: errorBase)
-        let table = try readString(&reader, "the table name")
+        let table = try reader.readString("the table name")
         let partitionStart = try reader.readZigZag("the partition start")
         let partitionEnd = try reader.readZigZag("the partition end")
         let rows = try reader.readVarInt("the row count", max: Int(Int32.max))
@@ -129,8 +107,8 @@ struct SegmentFooter: Sendable {
             let tagCount = try reader.readVarInt("a tag count", max: 1024)
             var tags: [(key: String, value: String)] = []
             for _ in 0..<tagCount {
-                let key = try readString(&reader, "a tag key")
-                let value = try readString(&reader, "a tag value")
+                let key = try reader.readString("a tag key")
+                let value = try reader.readString("a tag value")
                 tags.append((key, value))
             }
             let seriesRows = try reader.readVarInt("a series row count", max: rows)

@@ -102,6 +102,17 @@ public struct ByteReader {
         return slice
     }
 
+    /// Reads a string written by `ByteWriter.writeString`; it must be valid UTF-8.
+    public mutating func readString(_ what: String) throws(StorageError) -> String {
+        let start = offset
+        let length = try readVarInt("the length of \(what)", max: remaining)
+        let bytes = try readBytes(length, what)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw corrupt("\(what) is not valid UTF-8", at: start)
+        }
+        return text
+    }
+
     /// Throws unless every byte has been consumed.
     @inlinable
     public func expectEnd(_ what: String) throws(StorageError) {

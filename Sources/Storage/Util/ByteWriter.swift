@@ -46,6 +46,15 @@ public struct ByteWriter: Sendable {
         writeVarUInt(ZigZag.encode(value))
     }
 
+    /// A string as its UTF-8 length (varint) and bytes.
+    public mutating func writeString(_ text: String) {
+        var copy = text
+        copy.withUTF8 { utf8 in
+            writeVarUInt(UInt64(utf8.count))
+            writeBytes(UnsafeRawBufferPointer(utf8))
+        }
+    }
+
     @inlinable public mutating func writeBytes(_ source: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: source)
     }

@@ -21,8 +21,7 @@ public enum WALFormat {
 
     /// The file name of the segment whose first record has `lsn`.
     public static func segmentName(firstLSN lsn: UInt64) -> String {
-        let digits = String(lsn)
-        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + segmentSuffix
+        FilePath.paddedNumber(lsn) + segmentSuffix
     }
 
     /// The first LSN a segment file name carries, or nil when it is not a segment name.
