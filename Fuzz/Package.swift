@@ -6,7 +6,7 @@
 // A separate package, depending on Sundial by path: SwiftPM renames an executable's
 // entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
 // link. Instead each fuzz target is its own executable whose main.swift defines
-// `LLVMFuzzerTestOneInput` and hands control to `LLVMFuzzerRunDriver` (README.md).
+// `LLVMFuzzerTestOneInput` and hands control to libFuzzer through `FuzzDriver.run` (README.md).
 //
 //   swift build -c release -Xswiftc -sanitize=fuzzer,address   # or ./run.sh TARGET SECONDS
 //
