@@ -8,7 +8,7 @@ import Glibc
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show tables, rows, series, partitions, segments and bytes on disk.")
+        abstract: "Show tables, rows, series, partitions, segments, index and bytes on disk.")
 
     @Option(name: .long, help: "The data directory.")
     var data: String = "./sundial-data"
@@ -22,6 +22,7 @@ struct StatsCommand: AsyncParsableCommand {
         guard PosixFileSystem().exists(data) else { throw ValidationError("no database at \(data)") }
         let db = try await Database.open(at: data, configuration: configuration)
         let stats = db.statistics()
+        let indexMemory = db.indexMemoryBytes + stats.registryMemoryBytes
         let diskBytes = directoryBytes(data)
         try await db.close()
         let storedValues = stats.tables.reduce(0) { $0 + $1.fieldValues }
@@ -30,23 +31,26 @@ struct StatsCommand: AsyncParsableCommand {
             var tables: [String] = []
             for t in stats.tables {
                 tables.append("{\"name\":\(quote(t.name)),\"rows\":\(t.rows + t.headRows),\"rows_in_memory\":\(t.headRows),"
-                              + "\"series\":\(t.series.count),\"partitions\":\(t.partitions.count),\"segments\":\(t.segments),"
+                              + "\"series\":\(t.series),\"partitions\":\(t.partitions.count),\"segments\":\(t.segments),"
                               + "\"segment_bytes\":\(t.segmentBytes),\"stored_values\":\(t.fieldValues)}")
             }
             print("{\"tables\":[\(tables.joined(separator: ","))],\"wal_bytes\":\(stats.walBytes),\"disk_bytes\":\(diskBytes),"
-                  + "\"bytes_per_stored_value\":\(fixed(perValue, 4)),\"flushed_lsn\":\(stats.flushedLSN),\"next_lsn\":\(stats.nextLSN)}")
+                  + "\"bytes_per_stored_value\":\(fixed(perValue, 4)),"
+                  + "\"series\":\(stats.series),\"index_disk_bytes\":\(stats.seriesLogBytes),\"index_memory_bytes\":\(indexMemory),\"flushed_lsn\":\(stats.flushedLSN),\"next_lsn\":\(stats.nextLSN)}")
             return
         }
         print(pad("table", 20) + pad("rows", 14, right: true) + pad("series", 10, right: true) + pad("partitions", 12, right: true)
               + pad("segments", 10, right: true) + pad("segment bytes", 16, right: true))
         for t in stats.tables {
-            print(pad(t.name, 20) + pad(String(t.rows + t.headRows), 14, right: true) + pad(String(t.series.count), 10, right: true)
+            print(pad(t.name, 20) + pad(String(t.rows + t.headRows), 14, right: true) + pad(String(t.series), 10, right: true)
                   + pad(String(t.partitions.count), 12, right: true) + pad(String(t.segments), 10, right: true)
                   + pad(formatBytes(t.segmentBytes), 16, right: true))
         }
         print("")
         print("on disk: \(formatBytes(diskBytes)) (WAL \(formatBytes(stats.walBytes))); "
               + "\(storedValues) stored values, \(fixed(perValue, 3)) bytes per stored value")
+        print("index: \(stats.series) series; \(formatBytes(stats.seriesLogBytes)) on disk (series log), "
+              + "~\(formatBytes(indexMemory)) in memory (registry and inverted index)")
     }
 }
 

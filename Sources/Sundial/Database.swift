@@ -24,12 +24,15 @@ public final class Database: Sendable {
     /// What opening found and repaired.
     public let recovery: RecoveryReport
     let engine: StorageEngine
+    /// The inverted tag index, derived from the engine's series registry.
+    let index: TagIndex
     let logger: Logger
     let maintenanceTask = Mutex<Task<Void, Never>?>(nil)
 
     init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger) {
         self.path = path
         self.engine = engine
+        self.index = TagIndex(engine: engine)
         self.recovery = recovery
         self.logger = logger
     }
@@ -53,9 +56,13 @@ public final class Database: Sendable {
         if let repaired = report.wal.repairedDamage {
             logger.error("repair dropped damaged WAL data", metadata: ["error": "\(repaired.error)", "bytes": "\(repaired.droppedBytes)"])
         }
+        if let torn = report.seriesLogTornTail {
+            logger.warning("truncated a torn series log tail (the WAL replay re-registered its series)",
+                           metadata: ["offset": "\(torn.offset)", "bytes": "\(torn.bytes)"])
+        }
         for orphan in report.removedOrphans { logger.info("removed a file left by a crash", metadata: ["file": "\(orphan)"]) }
         logger.debug("opened database", metadata: ["path": "\(path)", "segments": "\(report.segments)",
-                                                  "replayed": "\(report.replayedRecords)"])
+                                                  "series": "\(report.series)", "replayed": "\(report.replayedRecords)"])
         let database = Database(path: path, engine: engine, recovery: report, logger: logger)
         if let interval = configuration.maintenanceInterval { database.startMaintenance(every: interval) }
         return database
@@ -121,10 +128,14 @@ public final class Database: Sendable {
         var lsn: LSN = 0
         for (batch, lines) in converter.batches() {
             do throws(StorageError) {
-                lsn = try await engine.write(batch)
-                written += batch.rowCount
+                let outcome = try await engine.write(batch)
+                if outcome.rowsWritten > 0 { lsn = outcome.lsn }
+                written += outcome.rowsWritten
+                for (series, error) in outcome.rejected {
+                    errors += lines[series].map { LineProtocolError(line: $0, column: 1, message: error.message) }
+                }
             } catch where error.code == .invalidArgument || error.code == .limitExceeded {
-                errors += lines.map { LineProtocolError(line: $0, column: 1, message: error.message) }
+                errors += lines.joined().map { LineProtocolError(line: $0, column: 1, message: error.message) }
             }
         }
         errors.sort { $0.line < $1.line }
@@ -133,11 +144,13 @@ public final class Database: Sendable {
 
     /// Writes a columnar batch (the fastest way in). The table and new columns are created
     /// on first write.
-    /// - Returns: the batch's LSN.
+    /// - Returns: the batch's LSN, rows written, and the series refused because their
+    ///   table reached its series limit (``StorageOptions/maxSeriesPerTable``; the batch's
+    ///   other series are written).
     /// - Throws: ``StorageError``: `.invalidArgument` for a malformed batch or a type
     ///   conflict (nothing is written), or an I/O error (not acknowledged).
     @discardableResult
-    public func write(_ batch: WriteBatch) async throws(StorageError) -> LSN {
+    public func write(_ batch: WriteBatch) async throws(StorageError) -> WriteOutcome {
         try await engine.write(batch)
     }
 
@@ -165,10 +178,48 @@ public final class Database: Sendable {
     /// - Parameters:
     ///   - columns: the field columns to read (all when nil).
     ///   - timeRange: nanoseconds, half-open (all time when nil).
+    ///   - predicates: tag predicates, all of which a series must satisfy. The tag index
+    ///     answers them with series ids first, so only those series' row ranges are read.
+    ///     A series without a tag has the empty value for it (`host != "a"` matches it).
     /// - Throws: `.invalidArgument` for an unknown table or column.
-    public func scan(table: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil) throws(StorageError) -> ScanSequence {
-        ScanSequence(cursor: try engine.scan(table: table, columns: columns, timeRange: timeRange))
+    public func scan(table: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil,
+                     where predicates: [TagPredicate] = []) throws(StorageError) -> ScanSequence {
+        var series: [SeriesID]?
+        if !predicates.isEmpty {
+            guard let ids = index.select(table: table, predicates) else { throw StorageError(.invalidArgument, "no table \"\(table)\"") }
+            series = ids
+        }
+        return ScanSequence(cursor: try engine.scan(table: table, columns: columns, timeRange: timeRange, series: series))
     }
+
+    // MARK: Series and tags
+
+    /// The ids of the series of `table` matching every predicate, ascending.
+    /// - Throws: `.invalidArgument` for an unknown table.
+    public func series(of table: String, where predicates: [TagPredicate] = []) throws(StorageError) -> [SeriesID] {
+        guard let ids = index.select(table: table, predicates) else { throw StorageError(.invalidArgument, "no table \"\(table)\"") }
+        return ids
+    }
+
+    /// The tag keys of `table`, sorted (for a dashboard's picker).
+    public func tagKeys(of table: String) -> [String] { index.tagKeys(table: table) }
+
+    /// The values of tag `key` in `table`, sorted, those starting with `prefix`, at most `limit`.
+    public func tagValues(of table: String, key: String, prefix: String = "", limit: Int = 1000) -> [String] {
+        index.tagValues(table: table, key: key, prefix: prefix, limit: limit)
+    }
+
+    /// The number of series of `table` (0 for an unknown table).
+    public func seriesCount(of table: String) -> Int { index.seriesCount(table: table) }
+
+    /// The tags of a series, sorted by key (nil for an unknown id).
+    public func tags(ofSeries id: SeriesID) -> [(key: String, value: String)]? {
+        engine.seriesKey(of: id).flatMap { SeriesKey.tags(ofCanonical: $0.key) }
+    }
+
+    /// Bytes the tag index holds in memory (an estimate; the registry's share is in
+    /// ``statistics()``).
+    public var indexMemoryBytes: Int { index.memoryBytes }
 
     // MARK: Maintenance
 

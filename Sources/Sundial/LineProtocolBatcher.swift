@@ -54,6 +54,8 @@ struct LineProtocolBatcher {
 
     struct SeriesState {
         var tags: [(key: String, value: String)]
+        /// The line of each row.
+        var lines: [Int] = []
         var times: [Int64] = []
         var fields: [String: Builder] = [:]
     }
@@ -64,7 +66,6 @@ struct LineProtocolBatcher {
         var tagKeys = Set<String>()
         var series: [String: SeriesState] = [:]
         var seriesOrder: [String] = []
-        var lines: [Int] = []
     }
 
     static func type(of value: FieldValue) -> ColumnType {
@@ -126,13 +127,13 @@ struct LineProtocolBatcher {
             table.fieldTypes[field.key] = type(of: field.value)
             table.fieldOrder.append(field.key)
         }
-        let key = SeriesBuffer.key(point.tags)
+        let key = SeriesKey.canonical(point.tags)
         if table.series[key] == nil {
             table.series[key] = SeriesState(tags: point.tags.sorted { $0.key < $1.key })
             table.seriesOrder.append(key)
         }
         let fieldTypes = table.fieldTypes
-        table.lines.append(line)
+        table.series[key]!.lines.append(line)
         Self.appendRow(point, fieldTypes: fieldTypes, fieldOrder: table.fieldOrder, to: &table.series[key]!)
     }
 
@@ -147,8 +148,8 @@ struct LineProtocolBatcher {
         for name in series.fields.keys { series.fields[name]!.append(present[name]) }
     }
 
-    /// One batch per table, with the lines it carries.
-    func batches() -> [(WriteBatch, [Int])] {
+    /// One batch per table, with the lines of each of its series.
+    func batches() -> [(WriteBatch, [[Int]])] {
         tableOrder.map { name in
             let table = tables[name]!
             let columns = table.fieldOrder.map { ColumnDefinition(name: $0, type: table.fieldTypes[$0]!) }
@@ -159,7 +160,7 @@ struct LineProtocolBatcher {
                 }
                 return SeriesRows(tags: s.tags, timestamps: s.times, columns: values)
             }
-            return (WriteBatch(table: name, columns: columns, series: series), table.lines)
+            return (WriteBatch(table: name, columns: columns, series: series), table.seriesOrder.map { table.series[$0]!.lines })
         }
     }
 }

@@ -2,7 +2,7 @@
 // needs (write batches, column values, errors).
 @_exported import SundialStorage
 import SundialQueryLang
-import SundialIndex
+@_exported import SundialIndex
 
 /// Sundial's version string.
 public enum SundialVersion {

@@ -1,26 +1,7 @@
 import Testing
 import SundialWorkloads
 @testable import SundialIndex
-
-@Suite struct SeriesRegistryTests {
-    @Test func idsAreDenseStableAndNeverReused() {
-        var registry = SeriesRegistry()
-        let a = SeriesKey(table: 1, tags: [("host", "a"), ("dc", "x")])
-        let sameAsA = SeriesKey(table: 1, tags: [("dc", "x"), ("host", "a")])
-        let b = SeriesKey(table: 1, tags: [("host", "b")])
-        let otherTable = SeriesKey(table: 2, tags: [("host", "a"), ("dc", "x")])
-        #expect(registry.register(a) == (0, true))
-        #expect(registry.register(b) == (1, true))
-        #expect(registry.register(sameAsA) == (0, false), "tag order does not matter")
-        #expect(registry.register(otherTable) == (2, true))
-        #expect(registry.key(of: 1) == b)
-        #expect(registry.count == 3)
-        // Replaying the same keys in the same order gives the same ids.
-        var replayed = SeriesRegistry()
-        for key in registry.allKeys { _ = replayed.register(key) }
-        for key in registry.allKeys { #expect(replayed.id(of: key) == registry.id(of: key)) }
-    }
-}
+import SundialStorage
 
 @Suite struct InvertedIndexTests {
     /// Property: for random series and predicates, the index answers what a brute-force
@@ -30,6 +11,7 @@ import SundialWorkloads
         var rng = SplitMix64(seed: UInt64(seed) &+ 11)
         var registry = SeriesRegistry()
         var index = InvertedIndex()
+        var all: [(id: SeriesID, table: UInt32, tags: [(key: String, value: String)])] = []
         let keys = ["host", "dc", "env", "team"]
         let values = ["a", "ab", "abc", "b", "bc", "c", ""]
         for _ in 0..<(50 + Int(rng.next() % 400)) {
@@ -38,10 +20,16 @@ import SundialWorkloads
                 let value = values[Int(rng.next() % UInt64(values.count - 1))]
                 tags.append((key, value))
             }
-            let key = SeriesKey(table: UInt32(1 + rng.next() % 2), tags: tags)
-            let (id, created) = registry.register(key)
-            if created { index.add(id, key) }
+            let key = SeriesKey(table: UInt32(1 + rng.next() % 2), key: SeriesKey.canonical(tags))
+            guard registry.id(of: key) == nil else { continue }
+            let id = registry.assign(key)
+            all.append((id, key.table, tags))
         }
+        // Half the seeds add out of id order (a replay of concurrent writers).
+        for series in seed % 2 == 0 ? all : all.shuffled(using: &rng) {
+            index.add(series.id, table: series.table, tags: series.tags)
+        }
+        index.sortNewValues()
         for _ in 0..<40 {
             let table = UInt32(1 + rng.next() % 2)
             var predicates: [TagPredicate] = []
@@ -59,27 +47,33 @@ import SundialWorkloads
                 }
                 predicates.append(TagPredicate(key, matcher))
             }
-            let expected = registry.allKeys.enumerated().filter { _, key in
-                key.table == table && predicates.allSatisfy { p in
-                    p.matcher.matches(key.tags.first { $0.key == p.key }?.value ?? "")
-                }
-            }.map { SeriesID($0.offset) }
+            let expected = all.filter { series in
+                series.table == table && predicates.allSatisfy { $0.matches(series.tags) }
+            }.map(\.id).sorted()
             #expect(index.select(table: table, predicates).ids == expected, "\(predicates)")
         }
     }
 
     @Test func listingForPickers() {
-        var registry = SeriesRegistry()
         var index = InvertedIndex()
         for h in 0..<100 {
-            let key = SeriesKey(table: 1, tags: [("host", "host_\(h)"), ("region", h % 2 == 0 ? "eu" : "us")])
-            let (id, _) = registry.register(key)
-            index.add(id, key)
+            index.add(SeriesID(h), table: 1, tags: [("host", "host_\(h)"), ("region", h % 2 == 0 ? "eu" : "us")])
+            if h == 49 { index.sortNewValues() }  // half sorted in, half pending
         }
         #expect(index.tagKeys(table: 1) == ["host", "region"])
         #expect(index.tagValues(table: 1, key: "region") == ["eu", "us"])
         #expect(index.tagValues(table: 1, key: "host", prefix: "host_9", limit: 3) == ["host_9", "host_90", "host_91"])
         #expect(index.seriesCount(table: 1) == 100)
         #expect(index.select(table: 1, [TagPredicate("region", .equal("eu")), TagPredicate("host", .prefix("host_1"))]).count == 5)
+        index.sortNewValues()
+        #expect(index.tagValues(table: 1, key: "host", prefix: "host_9", limit: 3) == ["host_9", "host_90", "host_91"])
+        #expect(index.tagValues(table: 1, key: "host").count == 100)
+        #expect(index.tagValues(table: 2, key: "host").isEmpty)
+        #expect(index.valueCount(table: 1, key: "host") == 100)
+        // Missing tags have the empty value: `!= ""` selects the series that have the tag.
+        index.add(100, table: 1, tags: [("region", "eu")])
+        #expect(index.select(table: 1, [TagPredicate("host", .notEqual(""))]).count == 100)
+        #expect(index.select(table: 1, [TagPredicate("host", .equal(""))]).ids == [100])
+        #expect(index.select(table: 1, [TagPredicate("host", .notEqual("host_3"))]).count == 100)
     }
 }

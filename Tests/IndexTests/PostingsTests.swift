@@ -1,6 +1,7 @@
 import Testing
 import SundialWorkloads
 @testable import SundialIndex
+import SundialStorage
 
 @Suite struct PostingsTests {
     static func random(_ rng: inout SplitMix64, count: Int, universe: UInt32) -> Set<SeriesID> {
@@ -23,6 +24,31 @@ import SundialWorkloads
             #expect(iterator.seek(target) == expected)
             #expect(postings.contains(target) == ids.contains(target))
         }
+    }
+
+    /// Appending one id at a time (sealing blocks as they fill) builds the same set as
+    /// building from the sorted array; out-of-order and repeated inserts keep it a set.
+    @Test(arguments: [0, 1, 127, 128, 129, 300, 1000])
+    func incrementalInsertsEqualBulkBuild(_ count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) &+ 5)
+        let ids = Self.random(&rng, count: count, universe: 100_000).sorted()
+        var appended = Postings()
+        for id in ids { appended.insert(id) }
+        #expect(appended == Postings(sorted: ids))
+        #expect(appended.ids == ids)
+        #expect(appended.last == ids.last)
+        var shuffled = Postings()
+        for id in ids.shuffled(using: &rng) + ids.prefix(10) { shuffled.insert(id) }
+        #expect(shuffled.ids == ids)
+        #expect(shuffled.count == ids.count)
+    }
+
+    /// A union of many lists goes through the bitmap path.
+    @Test func unionOfManyLists() {
+        var rng = SplitMix64(seed: 99)
+        let sets = (0..<40).map { _ in Self.random(&rng, count: Int(rng.next() % 500), universe: 50_000) }
+        let expected = sets.reduce(Set<SeriesID>()) { $0.union($1) }.sorted()
+        #expect(union(sets.map { Postings($0) }).ids == expected)
     }
 
     @Test func seekNeverMovesBackwardsAndInterleavesWithNext() {

@@ -16,7 +16,7 @@ import SundialWorkloads
             let times = (0..<rows).map { Int64(1_000_000 + $0 * 10) }
             let valid = (0..<rows).map { $0 % 7 != 3 }
             return SegmentSeriesData(
-                tags: [("region", "eu"), ("host", "h\(s)")],
+                id: SeriesID(s), tags: [("region", "eu"), ("host", "h\(s)")],
                 timestamps: times,
                 fields: [
                     .double((0..<rows).map { Double(($0 * (s + 1)) % 100) / 4 }, valid: nil),
@@ -176,7 +176,7 @@ import SundialWorkloads
         let fields = TSBSDevops.fieldNames.map { ColumnDefinition(name: $0, type: .double) }
         let series = (0..<5).map { h -> SegmentSeriesData in
             let (times, values) = generator.seriesColumns(host: h, points: 8640)
-            return SegmentSeriesData(tags: zip(TSBSDevops.tagKeys, generator.hosts[h].tags).map { ($0, $1) },
+            return SegmentSeriesData(id: SeriesID(h), tags: zip(TSBSDevops.tagKeys, generator.hosts[h].tags).map { ($0, $1) },
                                      timestamps: times, fields: values.map { .double($0, valid: nil) })
         }
         try fs.createDirectory("/db/cpu")

@@ -73,7 +73,7 @@ import Sundial
         try reopened.verify()
         let stats = reopened.statistics()
         #expect(stats.tables.first?.rows == 150)
-        #expect(stats.tables.first?.series.count == 5)
+        #expect(stats.tables.first?.series == 5)
         try await reopened.close()
     }
 

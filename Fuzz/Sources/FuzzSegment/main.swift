@@ -19,7 +19,7 @@ let template: [UInt8] = {
     try! fs.createDirectory("/t")
     let fields = [ColumnDefinition(name: "v", type: .double), ColumnDefinition(name: "s", type: .string)]
     let series = (0..<3).map { s in
-        SegmentSeriesData(tags: [("host", "h\(s)")], timestamps: (0..<40).map { Int64($0 * 10) },
+        SegmentSeriesData(id: SeriesID(s), tags: [("host", "h\(s)")], timestamps: (0..<40).map { Int64($0 * 10) },
                           fields: [.double((0..<40).map { Double($0) / 4 }, valid: nil),
                                    .string((0..<40).map { "x\($0 % 3)" }, valid: (0..<40).map { $0 % 5 != 0 })])
     }

@@ -235,7 +235,7 @@ _ = try SegmentWriter.write(
     fields: [ColumnDefinition(name: "usage", type: .double), ColumnDefinition(name: "n", type: .bigint),
              ColumnDefinition(name: "ok", type: .boolean), ColumnDefinition(name: "msg", type: .string)],
     series: (0..<2).map { s in
-        SegmentSeriesData(tags: [("host", "h\(s)")], timestamps: (0..<30).map { Int64($0 * 1000) },
+        SegmentSeriesData(id: SeriesID(s), tags: [("host", "h\(s)")], timestamps: (0..<30).map { Int64($0 * 1000) },
                           fields: [.double((0..<30).map { Double($0 % 7) / 2 }, valid: nil),
                                    .bigint((0..<30).map { Int64($0) }, valid: (0..<30).map { $0 % 4 != 0 }),
                                    .boolean((0..<30).map { $0 % 3 == 0 }, valid: nil),

@@ -8,49 +8,43 @@
 // free functions).
 import SundialStorage
 
-/// A dense numeric series id.
-public typealias SeriesID = UInt32
-
-/// An immutable, compressed, sorted set of series ids.
+/// A compressed, sorted set of series ids that grows at its end.
+///
+/// Full blocks of `blockSize` ids are sealed (compressed); the last ids wait uncompressed
+/// in a short tail until it fills. Ids arrive in increasing order as series are
+/// registered, so `insert` is an append; an id below the largest (a replay of concurrent
+/// writers) rebuilds the set.
 public struct Postings: Sendable, Hashable {
     /// Ids per compressed block.
     public static let blockSize = 128
 
-    /// The first id of each block.
-    let firsts: [SeriesID]
-    /// The byte offset of each block in `bytes` (one more entry: the end).
-    let offsets: [Int]
-    /// Per block: the number of ids.
-    let counts: [UInt8]
-    let bytes: [UInt8]
+    /// The first id of each sealed block.
+    private(set) var firsts: [SeriesID] = []
+    /// The byte offset of each sealed block in `bytes` (a block ends where the next
+    /// starts, the last at the end of `bytes`).
+    private(set) var offsets: [UInt32] = []
+    private(set) var bytes: [UInt8] = []
+    /// Ids after the last sealed block (fewer than `blockSize`), ascending.
+    private(set) var tail: [SeriesID] = []
     /// The number of ids.
-    public let count: Int
+    public private(set) var count = 0
 
     /// The empty set.
-    public static let empty = Postings(sorted: [])
+    public static let empty = Postings()
+
+    public init() {}
 
     /// Builds postings from ids sorted ascending without duplicates.
     public init(sorted ids: [SeriesID]) {
         precondition(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "postings must be sorted and unique")
-        var firsts: [SeriesID] = []
-        var offsets: [Int] = [0]
-        var counts: [UInt8] = []
-        var writer = ByteWriter(capacity: ids.count)
         var start = 0
-        while start < ids.count {
-            let end = min(start + Self.blockSize, ids.count)
-            let block = ids[start..<end].map { Int64($0) }
-            block.withUnsafeBufferPointer { Int64DeltaCodec.encode($0, into: &writer) }
-            firsts.append(ids[start])
-            offsets.append(writer.count)
-            counts.append(UInt8(end - start - 1))
-            start = end
+        bytes.reserveCapacity(ids.count)
+        while ids.count - start >= Self.blockSize {
+            seal(ids[start..<(start + Self.blockSize)])
+            start += Self.blockSize
         }
-        self.firsts = firsts
-        self.offsets = offsets
-        self.counts = counts
-        self.bytes = writer.bytes
-        self.count = ids.count
+        tail = Array(ids[start...])
+        count = ids.count
     }
 
     /// Builds postings from ids in any order, with duplicates.
@@ -58,8 +52,54 @@ public struct Postings: Sendable, Hashable {
         self.init(sorted: Array(Set(ids)).sorted())
     }
 
+    private mutating func seal(_ block: ArraySlice<SeriesID>) {
+        let start = bytes.count
+        var writer = ByteWriter(capacity: 0)
+        swap(&writer.bytes, &bytes)
+        let values = block.map { Int64($0) }
+        values.withUnsafeBufferPointer { Int64DeltaCodec.encode($0, into: &writer) }
+        swap(&writer.bytes, &bytes)
+        firsts.append(block.first!)
+        offsets.append(UInt32(start))
+    }
+
+    /// The largest id, if any.
+    public var last: SeriesID? {
+        if let id = tail.last { return id }
+        guard !firsts.isEmpty else { return nil }
+        var buffer = [Int64](repeating: 0, count: Self.blockSize)
+        let n = decodeBlock(firsts.count - 1, into: &buffer)
+        return SeriesID(truncatingIfNeeded: buffer[n - 1])
+    }
+
+    /// Adds `id` (a no-op when present). Appending above the largest id is O(1) amortized.
+    public mutating func insert(_ id: SeriesID) {
+        if let top = tail.last ?? (firsts.isEmpty ? nil : last), id <= top {
+            guard !contains(id) else { return }
+            var all = ids
+            all.insert(id, at: all.firstIndex { $0 > id }!)
+            self = Postings(sorted: all)
+            return
+        }
+        tail.append(id)
+        count += 1
+        if tail.count == Self.blockSize {
+            seal(tail[...])
+            tail.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The number of blocks an iterator walks (sealed blocks and the tail).
+    var blockCount: Int { firsts.count + (tail.isEmpty ? 0 : 1) }
+
+    /// The first id of block `index` (sealed or the tail).
+    func first(ofBlock index: Int) -> SeriesID { index < firsts.count ? firsts[index] : tail[0] }
+
     /// Bytes the compressed form takes (for memory accounting).
-    public var byteCount: Int { bytes.count + firsts.count * 4 + offsets.count * 8 + counts.count }
+    public var byteCount: Int { bytes.count + firsts.count * 4 + offsets.count * 4 + tail.count * 4 }
+
+    /// Heap allocations behind the set (for memory accounting: ~32 bytes of header each).
+    public var heapArrays: Int { (bytes.isEmpty ? 0 : 3) + (tail.isEmpty ? 0 : 1) }
 
     /// An iterator positioned before the first id.
     public func makeIterator() -> PostingsIterator { PostingsIterator(self) }
@@ -80,11 +120,16 @@ public struct Postings: Sendable, Hashable {
     }
 
     func decodeBlock(_ index: Int, into buffer: inout [Int64]) -> Int {
-        let n = Int(counts[index]) + 1
+        if index == firsts.count {
+            for (i, id) in tail.enumerated() { buffer[i] = Int64(id) }
+            return tail.count
+        }
+        let n = Self.blockSize
         bytes.withUnsafeBytes { raw in
-            let payload = UnsafeRawBufferPointer(rebasing: raw[offsets[index]..<offsets[index + 1]])
+            let end = index + 1 < offsets.count ? Int(offsets[index + 1]) : raw.count
+            let payload = UnsafeRawBufferPointer(rebasing: raw[Int(offsets[index])..<end])
             buffer.withUnsafeMutableBufferPointer { out in
-                // Built by `init(sorted:)` from our own encoder: decoding cannot fail.
+                // Sealed by `seal` from our own encoder: decoding cannot fail.
                 try! Int64DeltaCodec.decode(payload, count: n, into: out)
             }
         }
@@ -120,8 +165,8 @@ public struct PostingsIterator: Sendable {
             return current
         }
         let nextBlock = block + 1
-        guard nextBlock < postings.firsts.count else {
-            block = postings.firsts.count
+        guard nextBlock < postings.blockCount else {
+            block = postings.blockCount
             filled = 0
             return nil
         }
@@ -134,14 +179,14 @@ public struct PostingsIterator: Sendable {
         if let id = current, id >= target { return id }
         // Skip whole blocks: the last block whose first id ≤ target.
         var low = max(block, 0)
-        var high = postings.firsts.count - 1
-        if high < 0 { return nil }
-        if postings.firsts[high] <= target {
+        var high = postings.blockCount - 1
+        if high < 0 || low > high { return nil }
+        if postings.first(ofBlock: high) <= target {
             low = high
         } else {
             while low < high {
                 let mid = (low + high + 1) / 2
-                if postings.firsts[mid] <= target { low = mid } else { high = mid - 1 }
+                if postings.first(ofBlock: mid) <= target { low = mid } else { high = mid - 1 }
             }
         }
         if low != block { load(low) }

@@ -13,15 +13,6 @@ public struct SeriesBuffer: Sendable {
     /// Field name → values, each as long as `times`.
     public var columns: [String: ColumnValues] = [:]
 
-    /// The canonical key of a tag set (sorted by key, length-prefixed).
-    public static func key(_ tags: [(key: String, value: String)]) -> String {
-        var key = ""
-        for tag in tags.sorted(by: { $0.key < $1.key }) {
-            key += "\(tag.key.utf8.count):\(tag.key)\(tag.value.utf8.count):\(tag.value);"
-        }
-        return key
-    }
-
     mutating func append(_ rows: SeriesRows, range: Range<Int>, columns definitions: [ColumnDefinition]) {
         let existing = times.count
         times += rows.timestamps[range]
@@ -43,7 +34,8 @@ public struct SeriesBuffer: Sendable {
 /// One partition's unflushed rows.
 public struct PartitionHead: Sendable {
     public var start: Int64
-    public var series: [String: SeriesBuffer] = [:]
+    /// Series id → rows.
+    public var series: [SeriesID: SeriesBuffer] = [:]
     public var rows = 0
 }
 
@@ -57,11 +49,11 @@ public struct Head: Sendable {
 
     public init() {}
 
-    /// Adds a batch's rows, splitting them by partition. Buffers are mutated in place
-    /// through the dictionaries (never copied out and back, which would copy every array).
-    public mutating func apply(_ batch: WriteBatch, table: TableSchema) {
-        for rows in batch.series {
-            let key = SeriesBuffer.key(rows.tags)
+    /// Adds a batch's rows (`ids`: the registry id of each series), splitting them by
+    /// partition. Buffers are mutated in place through the dictionaries (never copied out
+    /// and back, which would copy every array).
+    public mutating func apply(_ batch: WriteBatch, ids: [SeriesID], table: TableSchema) {
+        for (rows, key) in zip(batch.series, ids) {
             var start = 0
             // Rows arrive mostly in time order: cut runs that stay in one partition.
             while start < rows.timestamps.count {
@@ -79,14 +71,14 @@ public struct Head: Sendable {
         }
     }
 
-    /// A partition's series as segment input: sorted by series key, rows sorted by time
-    /// and merged, one column per field of `fields` (absent fields have no values).
+    /// A partition's series as segment input: in id order, rows sorted by time and
+    /// merged, one column per field of `fields` (absent fields have no values).
     public static func segmentData(_ partition: PartitionHead, fields: [ColumnDefinition]) -> [SegmentSeriesData] {
-        partition.series.keys.sorted().map { key in
-            let buffer = partition.series[key]!
+        partition.series.keys.sorted().map { id in
+            let buffer = partition.series[id]!
             let columns = fields.map { buffer.columns[$0.name] ?? .nulls($0.type, count: buffer.times.count) }
             let (times, merged) = RowMerge.sortAndMerge(times: buffer.times, columns: columns)
-            return SegmentSeriesData(tags: buffer.tags, timestamps: times, fields: merged)
+            return SegmentSeriesData(id: id, tags: buffer.tags, timestamps: times, fields: merged)
         }
     }
 }

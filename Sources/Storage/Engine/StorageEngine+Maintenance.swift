@@ -8,7 +8,7 @@ public struct Failpoints: Sendable {
     /// No failpoints.
     public static let none = Failpoints { _ in false }
 
-    /// Fails at the places `names` lists: "flush.beforeSegmentRename",
+    /// Fails at the places `names` lists: "flush.beforeSeriesLog", "flush.beforeSegmentRename",
     /// "flush.beforeManifest", "compaction.beforeManifest", "retention.beforeManifest".
     public static func at(_ names: Set<String>) -> Failpoints { Failpoints { names.contains($0) } }
 
@@ -27,20 +27,27 @@ extension StorageEngine {
 
     func flushLocked() throws(StorageError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
-        let (frozen, lsn, catalog, manifest) = state.withLock { s -> (Head, LSN, Catalog, Manifest) in
+        let (frozen, lsn, catalog, manifest, registrations, registered) = state.withLock { s in
             let frozen = s.head
             s.head = Head()
             s.headSince = nil
             s.frozen.append(frozen)
-            return (frozen, s.nextApply - 1, s.catalog, s.manifest)
+            // Every series of the frozen head was registered before its rows were applied.
+            return (frozen, s.nextApply - 1, s.catalog, s.manifest,
+                    s.registry.registrations(from: s.registry.persistedCount), s.registry.count)
         }
-        if frozen.rows == 0 && lsn == manifest.flushedLSN && catalog.tables.values.sorted(by: { $0.id < $1.id }) == manifest.tables {
+        if frozen.rows == 0 && lsn == manifest.flushedLSN && catalog.tables.values.sorted(by: { $0.id < $1.id }) == manifest.tables
+            && registrations.isEmpty {
             state.withLock { _ = $0.frozen.removeFirst() }
             return
         }
         var next = manifest
         var added: [SegmentEntry] = []
         do throws(StorageError) {
+            // The registry first: the series log must cover every id of a live segment.
+            try options.failpoints.check("flush.beforeSeriesLog")
+            try seriesLog.append(registrations)
+            state.withLock { $0.registry.persistedCount = max($0.registry.persistedCount, registered) }
             for (tableID, partitions) in frozen.tables.sorted(by: { $0.key < $1.key }) {
                 guard let table = catalog.table(id: tableID) else { continue }
                 try fileSystem.createDirectory(tableDirectory(tableID))
@@ -147,20 +154,20 @@ extension StorageEngine {
     /// Merges `inputs` (oldest first) into one new segment, one series at a time so memory
     /// stays at one series' rows whatever the partition's size.
     func writeMergedSegment(id: UInt64, inputs: [LiveSegment], table: TableSchema) throws(StorageError) -> SegmentEntry {
-        var tagsByKey: [String: [(key: String, value: String)]] = [:]
-        for live in inputs {
-            for (key, i) in live.seriesIndex { tagsByKey[key] = live.segment.series[i].tags }
-        }
+        var ids = Set<SeriesID>()
+        for live in inputs { ids.formUnion(live.ids) }
         let start = inputs[0].entry.partitionStart
         var builder = SegmentBuilder(table: table.name, partition: start..<(start &+ table.options.partitionDuration),
                                      fields: table.fields, rowsPerBlock: options.rowsPerBlock)
         var minTime = Int64.max
         var maxTime = Int64.min
-        for key in tagsByKey.keys.sorted() {
+        for id in ids.sorted() {
             var times: [Int64] = []
             var columns = table.fields.map { ColumnValues.nulls($0.type, count: 0) }
+            var tags: [(key: String, value: String)] = []
             for live in inputs {
-                guard let i = live.seriesIndex[key] else { continue }
+                guard let i = live.index(of: id) else { continue }
+                tags = live.segment.series[i].tags
                 let rows = try SegmentScan.readSeries(live.segment, i, fields: table.fields, timeRange: nil)
                 times += rows.times
                 for c in columns.indices { columns[c].append(rows.columns[c]) }
@@ -169,7 +176,7 @@ extension StorageEngine {
             guard let first = sorted.first, let last = sorted.last else { continue }
             minTime = min(minTime, first)
             maxTime = max(maxTime, last)
-            builder.add(SegmentSeriesData(tags: tagsByKey[key]!, timestamps: sorted, fields: merged))
+            builder.add(SegmentSeriesData(id: id, tags: tags, timestamps: sorted, fields: merged))
         }
         var entry = SegmentEntry(id: id, tableID: table.id, partitionStart: start, rows: 0, minTime: 0, maxTime: 0, bytes: 0)
         let summary = try builder.write(to: segmentPath(entry), fileSystem: fileSystem) { () throws(StorageError) in

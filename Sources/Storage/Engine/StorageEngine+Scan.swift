@@ -5,6 +5,8 @@
 /// Rows of one series, as a scan returns them.
 public struct SeriesBatch: Sendable {
     public var table: String
+    /// The series' id in the registry.
+    public var seriesID: SeriesID
     /// The series' tags, sorted by key.
     public var tags: [(key: String, value: String)]
     /// Timestamps, ascending, unique.
@@ -52,11 +54,14 @@ enum SegmentScan {
     }
 }
 
-/// A snapshot of one table, iterated series by series.
+/// A snapshot of one table, iterated series by series (in series id order within each
+/// partition, partitions in time order).
 public struct ScanCursor: Sendable {
     let table: TableSchema
     let fields: [ColumnDefinition]
     let timeRange: Range<Int64>?
+    /// Only these series (ascending), when set: the answer of a tag predicate.
+    let series: [SeriesID]?
     let segments: [LiveSegment]
     let heads: [[Int64: PartitionHead]]
     let partitions: [Int64]
@@ -74,31 +79,67 @@ public struct ScanCursor: Sendable {
         return pending.removeLast()
     }
 
+    /// The ids of `source` that the scan wants: all, or those of `series` (a merge of two
+    /// sorted lists, or binary searches when the wanted list is much shorter).
+    static func wanted(_ present: [SeriesID], _ series: [SeriesID]?) -> [SeriesID] {
+        guard let series else { return present }
+        var result: [SeriesID] = []
+        if series.count * 16 < present.count {
+            for id in series {
+                var low = 0
+                var high = present.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if present[mid] < id { low = mid + 1 } else { high = mid }
+                }
+                if low < present.count && present[low] == id { result.append(id) }
+            }
+            return result
+        }
+        var i = 0
+        var j = 0
+        while i < present.count && j < series.count {
+            if present[i] < series[j] { i += 1 } else if present[i] > series[j] { j += 1 } else {
+                result.append(present[i])
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+
     func readPartition(_ start: Int64) throws(StorageError) -> [SeriesBatch] {
         // Sources oldest first: segments by id, then frozen heads, then the head.
-        struct Source { var segment: (Segment, [String: Int])?; var head: PartitionHead? }
+        struct Source { var segment: LiveSegment?; var head: PartitionHead? }
         var sources: [Source] = []
-        var tagsByKey: [String: [(key: String, value: String)]] = [:]
+        var ids = Set<SeriesID>()
         for live in segments where live.entry.partitionStart == start {
             if let range = timeRange, live.entry.maxTime < range.lowerBound || live.entry.minTime >= range.upperBound { continue }
-            for (key, i) in live.seriesIndex { tagsByKey[key] = live.segment.series[i].tags }
-            sources.append(Source(segment: (live.segment, live.seriesIndex), head: nil))
+            ids.formUnion(Self.wanted(live.ids, series))
+            sources.append(Source(segment: live, head: nil))
         }
         for head in heads {
             guard let partition = head[start] else { continue }
-            for (key, buffer) in partition.series { tagsByKey[key] = buffer.tags }
+            if let series {
+                for id in series where partition.series[id] != nil { ids.insert(id) }
+            } else {
+                ids.formUnion(partition.series.keys)
+            }
             sources.append(Source(segment: nil, head: partition))
         }
         var batches: [SeriesBatch] = []
-        for key in tagsByKey.keys.sorted() {
+        for id in ids.sorted() {
             var times: [Int64] = []
             var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
+            var tags: [(key: String, value: String)] = []
             for source in sources {
-                if let (segment, index) = source.segment, let i = index[key] {
-                    let rows = try SegmentScan.readSeries(segment, i, fields: fields, timeRange: timeRange)
+                if let live = source.segment, let i = live.index(of: id) {
+                    tags = live.segment.series[i].tags
+                    let rows = try SegmentScan.readSeries(live.segment, i, fields: fields, timeRange: timeRange)
                     times += rows.times
                     for c in columns.indices { columns[c].append(rows.columns[c]) }
-                } else if let head = source.head, let buffer = head.series[key] {
+                } else if let head = source.head, let buffer = head.series[id] {
+                    tags = buffer.tags
                     var keep: [Int] = []
                     for (i, t) in buffer.times.enumerated() where timeRange?.contains(t) ?? true { keep.append(i) }
                     guard !keep.isEmpty else { continue }
@@ -114,7 +155,7 @@ public struct ScanCursor: Sendable {
             var offset = 0
             while offset < sortedTimes.count {
                 let end = min(offset + batchRows, sortedTimes.count)
-                batches.append(SeriesBatch(table: table.name, tags: tagsByKey[key]!, times: Array(sortedTimes[offset..<end]),
+                batches.append(SeriesBatch(table: table.name, seriesID: id, tags: tags, times: Array(sortedTimes[offset..<end]),
                                            columnNames: fields.map(\.name),
                                            columns: merged.map { end - offset == sortedTimes.count ? $0 : $0.slice(offset..<end) }))
                 offset = end
@@ -125,12 +166,14 @@ public struct ScanCursor: Sendable {
 }
 
 extension StorageEngine {
-    /// A consistent snapshot of `table` as of now, restricted to `timeRange` and the field
-    /// `columns` (all fields when nil).
+    /// A consistent snapshot of `table` as of now, restricted to `timeRange`, the field
+    /// `columns` (all fields when nil) and the `series` ids (all series when nil; any
+    /// order) — a tag predicate's answer from the index: only those series' row ranges
+    /// are read from each segment.
     ///
     /// - Throws: `.invalidArgument` for an unknown table or column.
     public func scan(table name: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil,
-                     batchRows: Int = 8192) throws(StorageError) -> ScanCursor {
+                     series: [SeriesID]? = nil, batchRows: Int = 8192) throws(StorageError) -> ScanCursor {
         let snapshot = state.withLock { s in
             (s.catalog.table(name), Array(s.segments.values), s.frozen, s.head)
         }
@@ -153,7 +196,9 @@ extension StorageEngine {
             guard let range = timeRange else { return true }
             return start < range.upperBound && start &+ table.options.partitionDuration > range.lowerBound
         }
-        return ScanCursor(table: table, fields: fields, timeRange: timeRange, segments: segments, heads: heads,
+        var wanted = series
+        if let ids = series, zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { wanted = Array(Set(ids)).sorted() }
+        return ScanCursor(table: table, fields: fields, timeRange: timeRange, series: wanted, segments: segments, heads: heads,
                           partitions: partitions, batchRows: max(1, batchRows))
     }
 
@@ -163,13 +208,20 @@ extension StorageEngine {
             public var name: String
             public var rows = 0
             public var headRows = 0
-            public var series = Set<String>()
+            /// Series registered for the table.
+            public var series = 0
             public var partitions = Set<Int64>()
             public var segments = 0
             public var segmentBytes = 0
             public var fieldValues = 0
         }
         public var tables: [Table]
+        /// Series registered in all tables.
+        public var series: Int
+        /// Bytes of the series log on disk.
+        public var seriesLogBytes: Int
+        /// Bytes the series registry holds in memory (an estimate).
+        public var registryMemoryBytes: Int
         public var walBytes: Int
         public var flushedLSN: LSN
         public var nextLSN: LSN
@@ -177,16 +229,19 @@ extension StorageEngine {
 
     /// Tables, rows, series, partitions, segments and bytes.
     public func statistics() -> Statistics {
-        let (manifest, catalog, segments, head, frozen) = state.withLock { ($0.manifest, $0.catalog, Array($0.segments.values), $0.head, $0.frozen) }
+        let (manifest, catalog, segments, head, frozen, counts, registryBytes, series) = state.withLock { s in
+            (s.manifest, s.catalog, Array(s.segments.values), s.head, s.frozen,
+             s.catalog.tables.values.map { ($0.id, s.registry.count(table: $0.id)) }, s.registry.approximateBytes, s.registry.count)
+        }
         var tables: [UInt32: Statistics.Table] = [:]
         for table in catalog.tables.values { tables[table.id] = Statistics.Table(name: table.name) }
+        for (id, count) in counts { tables[id]?.series = count }
         for live in segments {
             guard var t = tables[live.entry.tableID] else { continue }
             t.rows += live.entry.rows
             t.segments += 1
             t.segmentBytes += live.segment.byteCount
             t.partitions.insert(live.entry.partitionStart)
-            t.series.formUnion(live.seriesIndex.keys)
             t.fieldValues += live.entry.rows * max(0, live.segment.columns.count - 1)
             tables[live.entry.tableID] = t
         }
@@ -196,23 +251,54 @@ extension StorageEngine {
                 for (start, partition) in partitions {
                     t.headRows += partition.rows
                     t.partitions.insert(start)
-                    t.series.formUnion(partition.series.keys)
                 }
                 tables[id] = t
             }
         }
         let walBytes = wal.segmentPaths.reduce(0) { $0 + ((try? fileSystem.fileSize($1)) ?? 0) }
-        return Statistics(tables: tables.values.sorted { $0.name < $1.name }, walBytes: walBytes,
+        return Statistics(tables: tables.values.sorted { $0.name < $1.name }, series: series,
+                          seriesLogBytes: seriesLog.byteCount, registryMemoryBytes: registryBytes, walBytes: walBytes,
                           flushedLSN: manifest.flushedLSN, nextLSN: wal.nextLSN)
     }
 
-    /// Checks every checksum of every live segment, the manifest and the WAL.
+    /// Checks every checksum of every live segment, the manifest and the series log, and
+    /// that every series a segment holds is registered under the same id, table and tags.
     /// - Throws: the first damage found, with file and offset.
     public func verify() throws(StorageError) {
-        let segments = state.withLock { Array($0.segments.values) }
+        let (segments, registry) = state.withLock { (Array($0.segments.values), $0.registry) }
         for live in segments.sorted(by: { $0.entry.id < $1.entry.id }) { try live.segment.verify() }
         if fileSystem.exists(manifestPath) {
             _ = try Manifest.decode(fileSystem.readFile(manifestPath), path: manifestPath)
+        }
+        // The series log as on disk: every record's checksum (a torn tail only past the
+        // records this process wrote is tolerated, as recovery would cut it).
+        let bytes = try fileSystem.readFile(seriesLog.path)
+        let decoded: SeriesLogFormat.Decoded
+        do {
+            decoded = try bytes.withBytes { (raw) throws(StorageError) in try SeriesLogFormat.decode(raw) }
+        } catch {
+            throw error.located(in: seriesLog.path, at: 0)
+        }
+        var onDisk = SeriesRegistry()
+        for registration in decoded.registrations {
+            do throws(StorageError) {
+                try onDisk.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
+            } catch {
+                throw StorageError(.corrupt, error.message, file: seriesLog.path)
+            }
+        }
+        for live in segments.sorted(by: { $0.entry.id < $1.entry.id }) {
+            for series in live.segment.series {
+                let key = SeriesKey(table: live.entry.tableID, key: SeriesKey.canonical(series.tags))
+                guard let registered = onDisk.key(of: series.id) ?? registry.key(of: series.id) else {
+                    throw StorageError(.corrupt, "series id \(series.id) of the segment is missing from the series log",
+                                       file: live.segment.path)
+                }
+                guard registered == key else {
+                    throw StorageError(.corrupt, "series id \(series.id) of the segment has tags \(key.key) but is registered for \(registered.key) (table \(registered.table))",
+                                       file: live.segment.path)
+                }
+            }
         }
     }
 }

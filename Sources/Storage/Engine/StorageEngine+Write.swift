@@ -1,26 +1,43 @@
-// Writing: schema changes first (each its own durable WAL record), then the batch's WAL
-// record, then the head — in LSN order, after durability.
+// Writing: schema changes first (each its own durable WAL record), then series ids (the
+// cardinality guard), then the batch's WAL record, then the head — in LSN order, after
+// durability.
+
+/// What a batch write did.
+public struct WriteOutcome: Sendable {
+    /// The LSN of the batch's WAL record (the durable LSN when nothing was logged).
+    public var lsn: LSN
+    /// Rows written.
+    public var rowsWritten: Int
+    /// Series of the batch that were not written, by index in `WriteBatch.series`, with
+    /// the reason (a new series past its table's limit: `.limitExceeded`).
+    public var rejected: [(series: Int, error: StorageError)] = []
+}
 
 extension StorageEngine {
-    /// Writes a batch and returns its LSN once it is durable (per the fsync policy) and
-    /// visible to reads. Creates the table and adds columns as needed (schema on write).
+    /// Writes a batch and returns once it is durable (per the fsync policy) and visible to
+    /// reads. Creates the table and adds columns as needed (schema on write). A new series
+    /// past its table's series limit (``StorageOptions/maxSeriesPerTable``) is not written
+    /// and is reported in ``WriteOutcome/rejected``; the batch's other series are written.
     ///
     /// - Throws: `StorageError` — `.invalidArgument` for a malformed batch or a column
     ///   whose type conflicts with the table's (nothing is written), `.limitExceeded`,
     ///   or an I/O error (the write is not acknowledged; the engine refuses further writes
     ///   until reopened).
     @discardableResult
-    public func write(_ batch: WriteBatch) async throws(StorageError) -> LSN {
+    public func write(_ batch: WriteBatch) async throws(StorageError) -> WriteOutcome {
         try checkWritable()
         try batch.validate()
-        guard batch.rowCount > 0 else { return wal.durableLSN }
+        guard batch.rowCount > 0 else { return WriteOutcome(lsn: wal.durableLSN, rowsWritten: 0) }
         try await ensureSchema(for: batch)
-        let payload = batch.encode()
+        let (batch, ids, rejected) = try admitSeries(batch)
+        guard !batch.series.isEmpty else { return WriteOutcome(lsn: wal.durableLSN, rowsWritten: 0, rejected: rejected) }
+        let payload = batch.encode(seriesIDs: ids)
         guard payload.count <= WALFormat.maxPayloadSize else {
             throw StorageError(.limitExceeded, "a batch encodes to \(payload.count) bytes; split it below \(WALFormat.maxPayloadSize)")
         }
         let lsn = try await wal.append(kind: WALRecordKind.writeBatch, payload: payload)
-        await applyInOrder(lsn, .batch(batch))
+        let rows = batch.rowCount
+        await applyInOrder(lsn, .batch(batch, ids))
         scheduleFlushIfNeeded()
         // Backpressure: when writers outrun the background flush and the head reaches twice
         // the flush threshold, the writer waits for a flush (memory stays bounded).
@@ -28,7 +45,45 @@ extension StorageEngine {
             s.head.rows / 2 >= options.flushRows || s.head.approximateBytes / 2 >= options.flushBytes
         }
         if stall { try await flush() }
-        return lsn
+        return WriteOutcome(lsn: lsn, rowsWritten: rows, rejected: rejected)
+    }
+
+    /// The maximum number of series of `table`.
+    public func seriesLimit(table: String) -> Int { options.seriesLimits[table] ?? options.maxSeriesPerTable }
+
+    /// Gives every series of the batch its registry id, registering new ones unless that
+    /// would pass the table's series limit. Returns the batch without the refused series,
+    /// the ids of the rest, and the refused series (by index in the original batch).
+    func admitSeries(_ batch: WriteBatch) throws(StorageError)
+        -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)]) {
+        let keys = batch.series.map { SeriesKey.canonical($0.tags) }
+        let limit = seriesLimit(table: batch.table)
+        return try state.withLock { (s) throws(StorageError) -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)]) in
+            guard let table = s.catalog.table(batch.table) else {
+                throw StorageError(.invalidArgument, "no table \"\(batch.table)\"")
+            }
+            var ids: [SeriesID] = []
+            ids.reserveCapacity(keys.count)
+            var refused: [(series: Int, error: StorageError)] = []
+            for (i, key) in keys.enumerated() {
+                let seriesKey = SeriesKey(table: table.id, key: key)
+                if let id = s.registry.id(of: seriesKey) {
+                    ids.append(id)
+                } else if s.registry.count(table: table.id) < limit && s.registry.nextID < SeriesID.max {
+                    ids.append(s.registry.assign(seriesKey))
+                } else {
+                    let tags = batch.series[i].tags.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    refused.append((i, StorageError(
+                        .limitExceeded,
+                        "table \"\(batch.table)\" has reached its limit of \(limit) series; the new series {\(tags)} was not written")))
+                }
+            }
+            guard !refused.isEmpty else { return (batch, ids, []) }
+            var kept = batch
+            let refusedSet = Set(refused.map(\.series))
+            kept.series = batch.series.indices.filter { !refusedSet.contains($0) }.map { batch.series[$0] }
+            return (kept, ids, refused)
+        }
     }
 
     /// Applies a schema change (CREATE TABLE, ADD COLUMN, SET RETENTION) durably.
@@ -73,9 +128,9 @@ extension StorageEngine {
                 s.applyQueue[lsn] = item
                 while let next = s.applyQueue.removeValue(forKey: s.nextApply) {
                     switch next {
-                    case .batch(let batch):
+                    case .batch(let batch, let ids):
                         if let table = s.catalog.table(batch.table) {
-                            s.head.apply(batch, table: table)
+                            s.head.apply(batch, ids: ids, table: table)
                             if s.headSince == nil { s.headSince = .now }
                         }
                     case .schema(let change):

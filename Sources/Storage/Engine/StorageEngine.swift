@@ -1,10 +1,12 @@
 // The storage engine: one database directory.
 //
 //   <data>/MANIFEST                      live segments, flushed LSN, catalog (Manifest.swift)
+//   <data>/SERIES                        the series registry, append-only (SeriesLog.swift)
 //   <data>/wal/<first LSN>.wal           the write-ahead log (WriteAheadLog.swift)
 //   <data>/tables/<table id>/<id>.seg    segment files (SegmentWriter.swift)
 //
 // Write path: validate → (schema change: its own WAL record, durable and applied first)
+// → series ids assigned in the registry (new series beyond the table's limit are refused)
 // → WAL append (group commit, fsync policy) → apply to the head in LSN order → return.
 // Applying in LSN order, after durability, means readers see only durable rows and a
 // replay after a crash rebuilds exactly the head readers saw (duplicates resolve alike).
@@ -38,6 +40,11 @@ public struct StorageOptions: Sendable {
     public var defaultTableOptions = TableOptions()
     /// The most columns (time, tags and fields) a table may have.
     public var maxColumnsPerTable = 1024
+    /// The most series a table may have (the cardinality guard): a write that would add
+    /// a series past it fails for that series, and the rest of its batch is written.
+    public var maxSeriesPerTable = 1_000_000
+    /// Per-table limits that replace `maxSeriesPerTable` (table name → maximum series).
+    public var seriesLimits: [String: Int] = [:]
     /// Compact a partition once it has at least this many segments.
     public var compactionThreshold = 4
     /// Places to fail as if crashing there (tests only).
@@ -54,6 +61,11 @@ public struct RecoveryReport: Sendable {
     /// Segment and temporary files no manifest referenced (left by a crash), removed.
     public var removedOrphans: [String] = []
     public var segments = 0
+    /// Series registered (from the series log and the WAL).
+    public var series = 0
+    /// A torn tail cut off the series log (a crash during an append): offset and bytes.
+    /// The WAL replay re-registered what it held.
+    public var seriesLogTornTail: (offset: Int, bytes: Int)?
     public var replayedRecords: Int { wal.replayedRecords }
 }
 
@@ -63,17 +75,25 @@ final class LiveSegment: Sendable {
     let segment: Segment
     let fileSystem: any FileSystem
     let obsolete = Atomic<Bool>(false)
-    /// Series key (`SeriesBuffer.key`) → index in `segment.series`, built once at open for
-    /// scans, compaction and statistics.
-    let seriesIndex: [String: Int]
+    /// The series ids of `segment.series`, ascending (the series directory is sorted by id).
+    let ids: [SeriesID]
 
     init(entry: SegmentEntry, segment: Segment, fileSystem: any FileSystem) {
         self.entry = entry
         self.segment = segment
         self.fileSystem = fileSystem
-        var index: [String: Int] = [:]
-        for (i, series) in segment.series.enumerated() { index[SeriesBuffer.key(series.tags)] = i }
-        self.seriesIndex = index
+        self.ids = segment.series.map(\.id)
+    }
+
+    /// The index in `segment.series` of series `id` (binary search), if the segment has it.
+    func index(of id: SeriesID) -> Int? {
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ids[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < ids.count && ids[low] == id ? low : nil
     }
 
     deinit {
@@ -84,13 +104,14 @@ final class LiveSegment: Sendable {
 /// A Sundial database directory.
 public final class StorageEngine: Sendable {
     enum PendingApply: Sendable {
-        case batch(WriteBatch)
+        case batch(WriteBatch, [SeriesID])
         case schema(SchemaChange)
     }
 
     struct State {
         var manifest: Manifest
         var catalog: Catalog
+        var registry: SeriesRegistry
         var head = Head()
         var headSince: ContinuousClock.Instant?
         var frozen: [Head] = []
@@ -107,6 +128,7 @@ public final class StorageEngine: Sendable {
     public let options: StorageOptions
     let fileSystem: any FileSystem
     let wal: WriteAheadLog
+    let seriesLog: SeriesLog
     let state: Mutex<State>
     let directoryLock: any FileLock
     let schemaLock = AsyncSerialLock()
@@ -116,9 +138,10 @@ public final class StorageEngine: Sendable {
     func tableDirectory(_ id: UInt32) -> String { FilePath.join(FilePath.join(directory, "tables"), String(id)) }
     func segmentPath(_ entry: SegmentEntry) -> String { FilePath.join(tableDirectory(entry.tableID), entry.fileName) }
 
-    init(directory: String, fileSystem: any FileSystem, options: StorageOptions, wal: WriteAheadLog, state: State,
-         directoryLock: any FileLock) {
+    init(directory: String, fileSystem: any FileSystem, options: StorageOptions, wal: WriteAheadLog, seriesLog: SeriesLog,
+         state: State, directoryLock: any FileLock) {
         self.directoryLock = directoryLock
+        self.seriesLog = seriesLog
         self.directory = directory
         self.fileSystem = fileSystem
         self.options = options
@@ -171,6 +194,19 @@ public final class StorageEngine: Sendable {
         }
         report.segments = live.count
 
+        // The series registry as of the last flush (a superset of every id in a segment).
+        let (seriesLog, registrations, torn) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
+        report.seriesLogTornTail = torn
+        var registry = SeriesRegistry()
+        for registration in registrations {
+            do throws(StorageError) {
+                try registry.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
+            } catch {
+                throw StorageError(.corrupt, error.message, file: seriesLog.path, offset: nil)
+            }
+        }
+        registry.persistedCount = registry.count
+
         // The catalog as of the manifest, then the WAL after the flushed LSN.
         var catalog = Catalog(tables: manifest.tables, nextTableID: manifest.nextTableID)
         var head = Head()
@@ -182,22 +218,27 @@ public final class StorageEngine: Sendable {
             case WALRecordKind.schemaChange:
                 try catalog.apply(SchemaChange.decode(record.payload))
             case WALRecordKind.writeBatch:
-                let batch = try WriteBatch.decode(record.payload)
+                let (batch, ids) = try WriteBatch.decode(record.payload)
                 // A batch is logged only after the schema it needs: replay it the same way.
                 if let change = try catalog.changeNeeded(for: batch, defaultOptions: options.defaultTableOptions, maxColumns: Int.max) {
                     try catalog.apply(change)
                 }
-                head.apply(batch, table: catalog.table(batch.table)!)
+                let table = catalog.table(batch.table)!
+                for (series, id) in zip(batch.series, ids) {
+                    try registry.register(id, SeriesKey(table: table.id, key: SeriesKey.canonical(series.tags)))
+                }
+                head.apply(batch, ids: ids, table: table)
             default:
                 throw StorageError(.corrupt, "unknown WAL record kind \(record.kind)", offset: nil)
             }
         }
         report.wal = walReport
-        let state = State(manifest: manifest, catalog: catalog, head: head,
+        report.series = registry.count
+        let state = State(manifest: manifest, catalog: catalog, registry: registry, head: head,
                           headSince: head.rows > 0 ? .now : nil, segments: live,
                           nextApply: max(wal.nextLSN, manifest.flushedLSN + 1))
-        let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal, state: state,
-                                   directoryLock: directoryLock)
+        let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal,
+                                   seriesLog: seriesLog, state: state, directoryLock: directoryLock)
         return (engine, report)
     }
 
@@ -211,6 +252,7 @@ public final class StorageEngine: Sendable {
         if failed == nil && flush { try await self.flush() }
         state.withLock { $0.closed = true }
         defer { directoryLock.release() }
+        try? seriesLog.close()
         try wal.close()
     }
 

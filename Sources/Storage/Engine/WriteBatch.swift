@@ -3,7 +3,7 @@
 // per column of the batch, values with an optional validity mask.
 //
 // WAL payload (record kind 1) := table string | columns varint | columns x (name string |
-//   type u8) | groups varint | groups x (tags varint | tags x (key string | value string)
+//   type u8) | groups varint | groups x (series id varint | tags varint | tags x (key string | value string)
 //   | timestamps block | per column: [validity block] values block)
 // Blocks are framed column blocks (codecs.md) with cheap-to-encode codecs: delta-of-delta
 // timestamps, Gorilla doubles, delta integers, bitmap booleans, plain or zstd strings.
@@ -91,12 +91,15 @@ public struct WriteBatch: Sendable, Hashable {
 
     // MARK: WAL encoding
 
-    public func encode() -> [UInt8] {
+    /// The WAL payload of the batch, with the registry id of each series (in `series` order).
+    public func encode(seriesIDs: [SeriesID]) -> [UInt8] {
+        precondition(seriesIDs.count == series.count, "one series id per series")
         var writer = ByteWriter(capacity: 64 + rowCount * (8 + columns.count * 4))
         writer.writeString(table)
         ColumnDefinition.write(columns, into: &writer)
         writer.writeVarUInt(UInt64(series.count))
-        for s in series {
+        for (s, id) in zip(series, seriesIDs) {
+            writer.writeVarUInt(UInt64(id))
             writer.writeVarUInt(UInt64(s.tags.count))
             for tag in s.tags {
                 writer.writeString(tag.key)
@@ -122,14 +125,20 @@ public struct WriteBatch: Sendable, Hashable {
         return writer.bytes
     }
 
-    public static func decode(_ payload: [UInt8]) throws(StorageError) -> WriteBatch {
-        try payload.withBytes { (raw) throws(StorageError) -> WriteBatch in
+    /// Decodes a WAL payload into the batch and the series ids it carries.
+    public static func decode(_ payload: [UInt8]) throws(StorageError) -> (batch: WriteBatch, seriesIDs: [SeriesID]) {
+        try payload.withBytes { (raw) throws(StorageError) -> (batch: WriteBatch, seriesIDs: [SeriesID]) in
             var r = ByteReader(raw)
             let table = try r.readString("the table name")
             let columns = try ColumnDefinition.read(&r) { $0 != .tag && $0 != .timestamp }
             let groupCount = try r.readVarInt("the series count", max: r.remaining)
             var series: [SeriesRows] = []
+            var ids: [SeriesID] = []
             for _ in 0..<groupCount {
+                let idOffset = r.offset
+                let id = try r.readVarUInt("a series id")
+                guard id < UInt64(UInt32.max) else { throw r.corrupt("series id \(id) is out of range", at: idOffset) }
+                ids.append(SeriesID(id))
                 let tagCount = try r.readVarInt("a tag count", max: 1024)
                 var tags: [(key: String, value: String)] = []
                 for _ in 0..<tagCount {
@@ -160,7 +169,7 @@ public struct WriteBatch: Sendable, Hashable {
                 series.append(SeriesRows(tags: tags, timestamps: times, columns: values))
             }
             try r.expectEnd("the write batch")
-            return WriteBatch(table: table, columns: columns, series: series)
+            return (WriteBatch(table: table, columns: columns, series: series), ids)
         }
     }
 

@@ -3,8 +3,8 @@
 // footer := table: string | partitionStart: zigzag | partitionEnd: zigzag
 //           | rows: varint | minTime: zigzag | maxTime: zigzag
 //           | columns: varint | columns x (name: string | type: u8)        -- column 0 is `time`
-//           | series: varint | series x (
-//               tags: varint | tags x (key: string | value: string)
+//           | series: varint | series x (                          -- in increasing id order
+//               id: varint | tags: varint | tags x (key: string | value: string)
 //               | rows: varint | minTime: zigzag | maxTime: zigzag
 //               | per column: blocks: varint | blocks x block entry )
 // block entry := offset: varint | length: varint | rows: varint | flags: u8
@@ -30,6 +30,8 @@ public struct SegmentBlock: Sendable, Hashable {
 
 /// One series' run of rows in a segment.
 public struct SegmentSeries: Sendable {
+    /// The series' id in the registry.
+    public var id: SeriesID
     /// The series' tag keys and values, sorted by key.
     public var tags: [(key: String, value: String)]
     public var rows: Int
@@ -60,6 +62,7 @@ struct SegmentFooter: Sendable {
         ColumnDefinition.write(columns, into: &writer)
         writer.writeVarUInt(UInt64(series.count))
         for s in series {
+            writer.writeVarUInt(UInt64(s.id))
             writer.writeVarUInt(UInt64(s.tags.count))
             for tag in s.tags {
                 writer.writeString(tag.key)
@@ -103,7 +106,14 @@ struct SegmentFooter: Sendable {
         var series: [SegmentSeries] = []
         series.reserveCapacity(seriesCount)
         var totalRows = 0
+        var previousID: Int64 = -1
         for _ in 0..<seriesCount {
+            let idOffset = reader.offset
+            let id = try reader.readVarUInt("a series id")
+            guard id < UInt64(UInt32.max), Int64(id) > previousID else {
+                throw reader.corrupt("series id \(id) is out of range or not above the previous one (\(previousID))", at: idOffset)
+            }
+            previousID = Int64(id)
             let tagCount = try reader.readVarInt("a tag count", max: 1024)
             var tags: [(key: String, value: String)] = []
             for _ in 0..<tagCount {
@@ -144,7 +154,7 @@ struct SegmentFooter: Sendable {
                 perColumn.append(blocks)
             }
             totalRows += seriesRows
-            series.append(SegmentSeries(tags: tags, rows: seriesRows, minTime: seriesMin, maxTime: seriesMax, blocks: perColumn))
+            series.append(SegmentSeries(id: SeriesID(id), tags: tags, rows: seriesRows, minTime: seriesMin, maxTime: seriesMax, blocks: perColumn))
         }
         guard totalRows == rows else { throw reader.corrupt("series hold \(totalRows) rows, the footer says \(rows)") }
         try reader.expectEnd("the footer")

@@ -12,7 +12,7 @@
 /// Constants of the segment file format.
 public enum SegmentFormat {
     public static let magic: [UInt8] = Array("SNDLSEG".utf8) + [0]
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let headerSize = 16
     public static let trailerSize = 24
     /// Rows per block unless the writer is told otherwise.

@@ -3,14 +3,16 @@
 // under a temporary name, synced, renamed into place, and the directory synced; only then
 // may the manifest reference it.
 
-/// One series' rows for a segment: its tags, its timestamps (sorted ascending), and one
-/// `ColumnValues` per field of the schema, all of the same length.
+/// One series' rows for a segment: its registry id, its tags, its timestamps (sorted
+/// ascending), and one `ColumnValues` per field of the schema, all of the same length.
 public struct SegmentSeriesData: Sendable {
+    public var id: SeriesID
     public var tags: [(key: String, value: String)]
     public var timestamps: [Int64]
     public var fields: [ColumnValues]
 
-    public init(tags: [(key: String, value: String)], timestamps: [Int64], fields: [ColumnValues]) {
+    public init(id: SeriesID, tags: [(key: String, value: String)], timestamps: [Int64], fields: [ColumnValues]) {
+        self.id = id
         self.tags = tags
         self.timestamps = timestamps
         self.fields = fields
@@ -46,7 +48,9 @@ public struct SegmentBuilder {
     public var rowCount: Int { rows }
 
     /// Encodes one series (timestamps sorted ascending; one `ColumnValues` per field).
+    /// Series are added in increasing id order: the series directory is sorted by id.
     public mutating func add(_ s: SegmentSeriesData) {
+        precondition(entries.last.map { $0.id < s.id } ?? true, "series must be added in increasing id order")
         precondition(s.fields.count == fields.count, "a series has \(s.fields.count) field columns, the schema \(fields.count)")
         for (values, definition) in zip(s.fields, fields) {
             precondition(values.count == s.timestamps.count && values.type == definition.type, "column shape mismatch")
@@ -70,7 +74,7 @@ public struct SegmentBuilder {
             }
             perColumn.append(blocks)
         }
-        entries.append(SegmentSeries(tags: s.tags.sorted { $0.key < $1.key }, rows: n,
+        entries.append(SegmentSeries(id: s.id, tags: s.tags.sorted { $0.key < $1.key }, rows: n,
                                      minTime: s.timestamps[0], maxTime: s.timestamps[n - 1], blocks: perColumn))
         rows += n
         minTime = Swift.min(minTime, s.timestamps[0])
@@ -127,7 +131,7 @@ public enum SegmentWriter {
     ///
     /// - Parameters:
     ///   - fields: the field columns (not `time`, not tags), in storage order.
-    ///   - series: the series in the order to store them; each one's timestamps sorted.
+    ///   - series: the series in increasing id order; each one's timestamps sorted.
     ///   - beforeRename: called after the temporary file is synced, before it is renamed
     ///     (a failpoint for crash tests).
     /// - Throws: `StorageError` on I/O failure; the temporary file is removed.
