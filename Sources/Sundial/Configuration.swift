@@ -17,6 +17,12 @@ public struct DatabaseConfiguration: Sendable {
     public var flushRows = 500_000
     /// …or once its oldest write is this old.
     public var flushAge: Duration = .seconds(600)
+    /// The most series a table may have (the cardinality guard). A write that would add a
+    /// series past it fails for that series (its lines are reported) and the rest of the
+    /// write goes through. Guards memory and the index against a tag that is really an id.
+    public var maxSeriesPerTable = 1_000_000
+    /// Per-table series limits replacing `maxSeriesPerTable` (table name → maximum).
+    public var seriesLimits: [String: Int] = [:]
     /// How often background maintenance (age flush, retention, compaction) runs; nil disables it.
     public var maintenanceInterval: Duration? = .seconds(10)
     /// Open even when the WAL is damaged before its tail, dropping the damage (reported in
@@ -36,6 +42,8 @@ public struct DatabaseConfiguration: Sendable {
         options.defaultTableOptions = defaultTableOptions
         options.flushRows = flushRows
         options.flushAge = flushAge
+        options.maxSeriesPerTable = maxSeriesPerTable
+        options.seriesLimits = seriesLimits
         return options
     }
 }
