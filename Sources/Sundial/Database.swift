@@ -60,6 +60,10 @@ public final class Database: Sendable {
             logger.warning("truncated a torn series log tail (the WAL replay re-registered its series)",
                            metadata: ["offset": "\(torn.offset)", "bytes": "\(torn.bytes)"])
         }
+        if let damage = report.seriesLogRepaired {
+            logger.error("repair rebuilt the series log from the segments and the WAL (the damaged one is SERIES.damaged)",
+                         metadata: ["error": "\(damage)"])
+        }
         for orphan in report.removedOrphans { logger.info("removed a file left by a crash", metadata: ["file": "\(orphan)"]) }
         logger.debug("opened database", metadata: ["path": "\(path)", "segments": "\(report.segments)",
                                                   "series": "\(report.series)", "replayed": "\(report.replayedRecords)"])

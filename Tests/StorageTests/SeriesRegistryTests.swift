@@ -222,6 +222,41 @@ import SundialWorkloads
     }
 }
 
+extension SeriesRegistryDurabilityTests {
+    /// A damaged or stale series log stops the open (an id could be reused otherwise);
+    /// `repair` rebuilds it from the segments' series directories and the WAL.
+    @Test(arguments: ["damaged", "stale"])
+    func repairRebuildsTheSeriesLog(_ kind: String) async throws {
+        let fs = FaultInjectingFileSystem()
+        let engine = try T.open(fs)
+        for i in 0..<4 {
+            try await engine.write(Self.batch(["h\(i)", "shared"], at: T.base + Int64(i)))
+            try await engine.flush()
+        }
+        try await engine.write(Self.batch(["tail"], at: T.base + 9))  // in the WAL only
+        let before = Self.ids(engine)
+        try await engine.close(flush: false)
+        let path = "/db/" + SeriesLogFormat.fileName
+        var bytes = try #require(fs.contents(of: path))
+        if kind == "damaged" { bytes[SeriesLogFormat.headerSize + 9] ^= 0x55 } else { bytes = Array(bytes.prefix(SeriesLogFormat.headerSize)) }
+        fs.setContents(of: path, bytes)
+        #expect(throws: StorageError.self) { _ = try T.open(fs) }
+        let (repaired, report) = try StorageEngine.open(directory: "/db", fileSystem: fs, options: {
+            var options = StorageOptions()
+            options.wal.repair = true
+            return options
+        }())
+        #expect(report.seriesLogRepaired != nil)
+        #expect(fs.exists(path + ".damaged"))
+        #expect(Self.ids(repaired) == before)
+        #expect(try T.all(repaired).count == 6)
+        try repaired.verify()
+        try await repaired.close()
+        // The rebuilt log opens without repair.
+        #expect(Self.ids(try T.open(fs)) == before)
+    }
+}
+
 @Suite struct CardinalityGuardTests {
     typealias T = StorageEngineTests
 

@@ -66,6 +66,9 @@ public struct RecoveryReport: Sendable {
     /// A torn tail cut off the series log (a crash during an append): offset and bytes.
     /// The WAL replay re-registered what it held.
     public var seriesLogTornTail: (offset: Int, bytes: Int)?
+    /// With `repair`: the damage that made the series log unreadable. The log was set
+    /// aside (`SERIES.damaged`) and rebuilt from the segments and the WAL.
+    public var seriesLogRepaired: StorageError?
     public var replayedRecords: Int { wal.replayedRecords }
 }
 
@@ -195,15 +198,15 @@ public final class StorageEngine: Sendable {
         report.segments = live.count
 
         // The series registry as of the last flush (a superset of every id in a segment).
-        let (seriesLog, registrations, torn) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
-        report.seriesLogTornTail = torn
-        var registry = SeriesRegistry()
-        for registration in registrations {
-            do throws(StorageError) {
-                try registry.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
-            } catch {
-                throw StorageError(.corrupt, error.message, file: seriesLog.path, offset: nil)
-            }
+        var registry: SeriesRegistry
+        let seriesLog: SeriesLog
+        do throws(StorageError) {
+            (seriesLog, registry, report.seriesLogTornTail) = try loadSeriesLog(directory: directory, fileSystem: fileSystem, segments: live)
+        } catch where options.wal.repair && error.code != .io && error.code != .diskFull {
+            // Repair: set the damaged log aside and rebuild the registry from the segments
+            // (each series entry carries its id and tags); the WAL replay adds the rest.
+            (seriesLog, registry) = try rebuildSeriesLog(directory: directory, fileSystem: fileSystem, segments: live)
+            report.seriesLogRepaired = error
         }
         registry.persistedCount = registry.count
 
@@ -240,6 +243,50 @@ public final class StorageEngine: Sendable {
         let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal,
                                    seriesLog: seriesLog, state: state, directoryLock: directoryLock)
         return (engine, report)
+    }
+
+    /// Opens the series log and registers what it holds.
+    /// Checks that the log covers the largest id of the segments (it always does unless
+    /// the log was damaged or replaced: a missing id could be handed out again).
+    static func loadSeriesLog(directory: String, fileSystem: any FileSystem, segments: [UInt64: LiveSegment])
+        throws(StorageError) -> (SeriesLog, SeriesRegistry, (offset: Int, bytes: Int)?) {
+        let (log, registrations, torn) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
+        var registry = SeriesRegistry()
+        for registration in registrations {
+            do throws(StorageError) {
+                try registry.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
+            } catch {
+                try? log.close()
+                throw StorageError(.corrupt, error.message, file: log.path, offset: nil)
+            }
+        }
+        if let top = segments.values.compactMap({ $0.ids.last }).max(), top >= registry.nextID {
+            try? log.close()
+            throw StorageError(.corrupt, "segments hold series id \(top) but the series log ends below it; open with repair to rebuild the log",
+                               file: log.path)
+        }
+        return (log, registry, torn)
+    }
+
+    /// Rebuilds the series log from the series directories of `segments` (repair only):
+    /// the damaged log is renamed to `SERIES.damaged`, a new one is written and synced.
+    static func rebuildSeriesLog(directory: String, fileSystem: any FileSystem, segments: [UInt64: LiveSegment])
+        throws(StorageError) -> (SeriesLog, SeriesRegistry) {
+        let path = FilePath.join(directory, SeriesLogFormat.fileName)
+        let aside = path + ".damaged"
+        if fileSystem.exists(aside) { try fileSystem.removeFile(aside) }
+        try fileSystem.rename(path, to: aside)
+        try fileSystem.syncDirectory(directory)
+        var registry = SeriesRegistry()
+        for live in segments.values.sorted(by: { $0.entry.id < $1.entry.id }) {
+            for series in live.segment.series {
+                try registry.register(series.id, SeriesKey(table: live.entry.tableID, key: SeriesKey.canonical(series.tags)))
+            }
+        }
+        let (log, _, _) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
+        let all = registry.registrations(from: 0).sorted { $0.id < $1.id }
+        try log.append(all)
+        return (log, registry)
     }
 
     /// Flushes the head (unless `flush` is false: the WAL then holds it for the next
