@@ -24,7 +24,7 @@ struct StatsCommand: AsyncParsableCommand {
         let stats = db.statistics()
         let indexMemory = db.indexMemoryBytes + stats.registryMemoryBytes
         let diskBytes = directoryBytes(data)
-        try await db.close()
+        try await db.close(flush: false)  // read-only: what the WAL replay holds stays in the WAL
         let storedValues = stats.tables.reduce(0) { $0 + $1.fieldValues }
         let perValue = storedValues == 0 ? 0 : Double(diskBytes) / Double(storedValues)
         if json {

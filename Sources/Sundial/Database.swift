@@ -85,10 +85,11 @@ public final class Database: Sendable {
         maintenanceTask.withLock { $0 = task }
     }
 
-    /// Flushes what is in memory to segments, stops maintenance and closes the files.
-    public func close() async throws(StorageError) {
+    /// Flushes what is in memory to segments (unless `flush` is false: the WAL then holds
+    /// it for the next open to replay), stops maintenance and closes the files.
+    public func close(flush: Bool = true) async throws(StorageError) {
         maintenanceTask.withLock { $0?.cancel() }
-        try await engine.close()
+        try await engine.close(flush: flush)
     }
 
     // MARK: Writing

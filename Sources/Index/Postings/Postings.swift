@@ -129,8 +129,12 @@ public struct Postings: Sendable, Hashable {
             let end = index + 1 < offsets.count ? Int(offsets[index + 1]) : raw.count
             let payload = UnsafeRawBufferPointer(rebasing: raw[Int(offsets[index])..<end])
             buffer.withUnsafeMutableBufferPointer { out in
-                // Sealed by `seal` from our own encoder: decoding cannot fail.
-                try! Int64DeltaCodec.decode(payload, count: n, into: out)
+                do {
+                    try Int64DeltaCodec.decode(payload, count: n, into: out)
+                } catch {
+                    // Sealed in memory by `seal` with our own encoder: never from outside.
+                    preconditionFailure("postings block failed to decode: \(error)")
+                }
             }
         }
         return n

@@ -265,7 +265,7 @@ extension StorageEngine {
     /// that every series a segment holds is registered under the same id, table and tags.
     /// - Throws: the first damage found, with file and offset.
     public func verify() throws(StorageError) {
-        let (segments, registry) = state.withLock { (Array($0.segments.values), $0.registry) }
+        let segments = state.withLock { Array($0.segments.values) }
         for live in segments.sorted(by: { $0.entry.id < $1.entry.id }) { try live.segment.verify() }
         if fileSystem.exists(manifestPath) {
             _ = try Manifest.decode(fileSystem.readFile(manifestPath), path: manifestPath)
@@ -290,7 +290,7 @@ extension StorageEngine {
         for live in segments.sorted(by: { $0.entry.id < $1.entry.id }) {
             for series in live.segment.series {
                 let key = SeriesKey(table: live.entry.tableID, key: SeriesKey.canonical(series.tags))
-                guard let registered = onDisk.key(of: series.id) ?? registry.key(of: series.id) else {
+                guard let registered = onDisk.key(of: series.id) else {
                     throw StorageError(.corrupt, "series id \(series.id) of the segment is missing from the series log",
                                        file: live.segment.path)
                 }

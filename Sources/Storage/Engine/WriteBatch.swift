@@ -4,7 +4,7 @@
 //
 // WAL payload (record kind 1) := table string | columns varint | columns x (name string |
 //   type u8) | groups varint | groups x (series id varint | tags varint | tags x (key string | value string)
-//   | timestamps block | per column: [validity block] values block)
+//   | rows varint | timestamps block | per column: [validity block] values block)
 // Blocks are framed column blocks (codecs.md) with cheap-to-encode codecs: delta-of-delta
 // timestamps, Gorilla doubles, delta integers, bitmap booleans, plain or zstd strings.
 // A flag byte before each column's blocks says whether a validity block is present.

@@ -10,7 +10,7 @@
 /// Constants of the write-ahead log format.
 public enum WALFormat {
     public static let magic: [UInt8] = Array("SNDLWAL".utf8) + [0]
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let segmentHeaderSize = 32
     /// Bytes before the payload: length, crc32c, lsn, kind.
     public static let recordHeaderSize = 17
