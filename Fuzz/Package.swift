@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 //
 // SundialFuzz — libFuzzer targets for Sundial's decoders: column codecs, framed blocks,
-// line protocol, WAL, write batches, schema changes, the manifest and segment files.
+// line protocol, WAL, write batches, schema changes, the manifest, segment files and the
+// series log.
 //
 // A separate package, depending on Sundial by path: SwiftPM renames an executable's
 // entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
@@ -18,7 +19,7 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
     "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
-    "FuzzLineProtocol", "FuzzLog", "FuzzSegment",
+    "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog",
 ]
 /// Targets that also use SundialTestSupport (forged checksums, the in-memory file system).
 let usesTestSupport: Set<String> = ["FuzzBlocks", "FuzzLog", "FuzzSegment"]

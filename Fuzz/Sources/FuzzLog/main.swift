@@ -6,7 +6,8 @@
 //   0  a whole WAL segment file        1  a valid WAL header + fuzzed records
 //   2  WriteBatch.decode               3  SchemaChange.decode      4  Manifest.decode
 // Checks: decoding throws StorageError or succeeds, never traps; a WAL that opens replays
-// records with increasing LSNs; a decoded batch re-encodes to a batch that decodes equal.
+// records with increasing LSNs; a decoded batch re-encodes (with its series ids) to a batch
+// that decodes equal, with the same series ids.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,9 +42,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             fs.simulateProcessCrash()
         }
     case 2:
-        if let batch = try? WriteBatch.decode(bytes) {
-            guard let again = try? WriteBatch.decode(batch.encode()), again == batch else {
-                fatalError("a decoded write batch does not survive re-encoding")
+        if let decoded = try? WriteBatch.decode(bytes) {
+            guard let again = try? WriteBatch.decode(decoded.batch.encode(seriesIDs: decoded.seriesIDs)),
+                  again.batch == decoded.batch, again.seriesIDs == decoded.seriesIDs else {
+                fatalError("a decoded write batch (or its series ids) does not survive re-encoding")
             }
         }
     case 3:

@@ -211,9 +211,13 @@ try write("FuzzLineProtocol", [
 var walBody = ByteWriter()
 let sampleBatch = WriteBatch(table: "cpu", columns: [ColumnDefinition(name: "v", type: .double), ColumnDefinition(name: "s", type: .string)],
                              series: [SeriesRows(tags: [("host", "a")], timestamps: [1, 2, 3],
-                                                 columns: [.double([1, 2.5, 3], valid: nil), .string(["x", "", "z"], valid: [true, false, true])])])
+                                                 columns: [.double([1, 2.5, 3], valid: nil), .string(["x", "", "z"], valid: [true, false, true])]),
+                                      SeriesRows(tags: [("host", "b"), ("dc", "fra")], timestamps: [2, 4],
+                                                 columns: [.double([-0.5, 0], valid: [true, false]), .string(["y", "w"], valid: nil)])])
+/// The registry ids of sampleBatch's series (the second takes a two-byte varint).
+let sampleSeriesIDs: [SeriesID] = [7, 300]
 let change = SchemaChange.createTable(name: "cpu", options: TableOptions(), columns: [ColumnDefinition(name: "time", type: .timestamp)])
-for (lsn, (kind, payload)) in [(1, (UInt8(2), change.encode())), (2, (UInt8(1), sampleBatch.encode()))] {
+for (lsn, (kind, payload)) in [(1, (UInt8(2), change.encode())), (2, (UInt8(1), sampleBatch.encode(seriesIDs: sampleSeriesIDs)))] {
     payload.withUnsafeBytes { WALFormat.encodeRecord(lsn: UInt64(lsn), kind: kind, payload: $0, into: &walBody) }
 }
 var manifest = Manifest()
@@ -223,7 +227,7 @@ manifest.segments = [SegmentEntry(id: 3, tableID: 1, partitionStart: 0, rows: 10
 try write("FuzzLog", [
     ("wal-file", [0] + WALFormat.encodeHeader(firstLSN: 1) + walBody.bytes),
     ("wal-records", [1] + walBody.bytes),
-    ("write-batch", [2] + sampleBatch.encode()),
+    ("write-batch", [2] + sampleBatch.encode(seriesIDs: sampleSeriesIDs)),
     ("schema-change", [3] + change.encode()),
     ("manifest", [4] + manifest.encode()),
 ])
@@ -247,4 +251,59 @@ try write("FuzzSegment", [
     ("empty", [0]),
     ("segment", [0] + segmentBytes),
     ("footer", [1] + Array(segmentBytes[footerStart..<(segmentBytes.count - SegmentFormat.trailerSize)])),
+])
+
+// MARK: Series log
+
+/// Registrations of several tables: ASCII, unicode (NFC and NFD spellings, emoji, CJK, a
+/// NUL byte), digits and separators inside tags, many tags, a long value; ids with one- to
+/// five-byte varints.
+let seriesRegistrations: [SeriesRegistration] = [
+    SeriesRegistration(id: 0, table: 1, key: SeriesKey.canonical([("host", "h0")])),
+    SeriesRegistration(id: 1, table: 1, key: SeriesKey.canonical([("region", "eu-central-1"), ("host", "h1")])),
+    SeriesRegistration(id: 2, table: 2, key: SeriesKey.canonical([])),
+    SeriesRegistration(id: 127, table: 2, key: SeriesKey.canonical([("ort", "Grüße"), ("sonne", "🌞"), ("日時計", "e\u{301}té")])),
+    SeriesRegistration(id: 128, table: 3, key: SeriesKey.canonical([("a:1", "2:b;"), ("k", "a\u{0}b"), ("10", "0")])),
+    SeriesRegistration(id: 16_384, table: 3, key: SeriesKey.canonical((0..<24).map { ("tag\($0)", "value-\($0 * 37)") })),
+    SeriesRegistration(id: 1 << 28, table: 300, key: SeriesKey.canonical([("path", String(repeating: "/sundial", count: 40))])),
+    SeriesRegistration(id: UInt32.max - 1, table: UInt32.max - 1, key: SeriesKey.canonical([("x", "y")])),
+]
+var seriesLog = ByteWriter()
+seriesLog.writeBytes(SeriesLogFormat.encodeHeader())
+SeriesLogFormat.encode(seriesRegistrations, into: &seriesLog)
+let seriesRecords = Array(seriesLog.bytes[SeriesLogFormat.headerSize...])
+/// A log of one record per key (keys written as given, not canonicalized).
+func seriesLogBytes(_ keys: [String]) -> [UInt8] {
+    var writer = ByteWriter()
+    writer.writeBytes(SeriesLogFormat.encodeHeader())
+    SeriesLogFormat.encode(keys.enumerated().map { SeriesRegistration(id: SeriesID($0.offset), table: 1, key: $0.element) }, into: &writer)
+    return writer.bytes
+}
+// Regressions (bugs FuzzSeriesLog found; each input must now decode to nil / throw):
+// SeriesKey.tags(ofCanonical:) accepted lengths with leading zeros and pairs out of key
+// order, and SeriesLogFormat.decode accepted overlong varints — keys and records that are
+// not what canonical(_:) / encode(_:into:) write, so they did not survive re-encoding.
+let regressionSeeds: [(String, [UInt8])] = [
+    ("regression-key-leading-zero", [2] + Array("01:a1:b;".utf8)),
+    ("regression-key-unsorted", [2] + Array("1:b1:x;1:a1:y;".utf8)),
+    ("regression-log-leading-zero", [0] + seriesLogBytes(["4:host2:h0;", "4:host002:h1;"])),
+    ("regression-log-unsorted", [0] + seriesLogBytes(["4:host2:h0;", "4:host2:h1;2:dc3:fra;"])),
+    // Forged mode: record length 4 | checksum (recomputed) | id 1 as 0x81 0x00, table 1, empty key.
+    ("regression-records-overlong-varint", [1, 4, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x00, 0x01, 0x00]),
+    // The inputs as the fuzzer found them.
+    ("regression-found-leading-zero", [2] + Array("2:)1012:b\u{0};;2:k3:a\u{0}b;".utf8)),
+    ("regression-found-overlong-varint", [0x01, 0x05, 0x00, 0x00, 0x00, 0x34, 0x00, 0x00, 0x74, 0x2b, 0xff, 0xff, 0x00,
+                                          0x00, 0x7c, 0xab, 0xee, 0x21, 0x22, 0x05, 0x00, 0x00, 0x00, 0x14]),
+]
+try write("FuzzSeriesLog", regressionSeeds + [
+    ("log", [0] + seriesLog.bytes),
+    ("log-torn", [0] + seriesLog.bytes.dropLast(5)),
+    ("log-empty", [0] + SeriesLogFormat.encodeHeader()),
+    ("log-torn-header", [0] + SeriesLogFormat.encodeHeader().prefix(9)),
+    ("empty-file", [0]),
+    ("records", [1] + seriesRecords),
+    ("key", [2] + Array(seriesRegistrations[3].key.utf8)),
+    ("key-many-tags", [2] + Array(seriesRegistrations[5].key.utf8)),
+    ("key-separators", [2] + Array(seriesRegistrations[4].key.utf8)),
+    ("key-empty", [2]),
 ])

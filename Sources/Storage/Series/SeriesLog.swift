@@ -130,6 +130,12 @@ public enum SeriesLogFormat {
         let key = try reader.readString("a series key")
         guard SeriesKey.tags(ofCanonical: key) != nil else { throw reader.corrupt("malformed series key", at: keyOffset) }
         try reader.expectEnd("a series log record")
+        // The writer's varints are minimal; a longer spelling (0x81 0x00 for 1) is not a
+        // record it wrote, and would not survive re-encoding.
+        let keyBytes = key.utf8.count
+        guard ByteWriter.varUIntSize(id) + ByteWriter.varUIntSize(table) + ByteWriter.varUIntSize(UInt64(keyBytes)) + keyBytes == length else {
+            throw StorageError(.corrupt, "series log record has an overlong varint", offset: start)
+        }
         return .valid(SeriesRegistration(id: SeriesID(id), table: UInt32(table), key: key), next: start + length)
     }
 

@@ -36,7 +36,9 @@ public struct SeriesKey: Sendable, Hashable {
         return key
     }
 
-    /// The tag pairs of a canonical key (sorted by key), or nil when it is malformed.
+    /// The tag pairs of a canonical key (sorted by key), or nil when it is malformed or not
+    /// canonical (lengths with leading zeros, pairs out of order): a key that parses is
+    /// `canonical` of its tags.
     public static func tags(ofCanonical key: String) -> [(key: String, value: String)]? {
         var tags: [(key: String, value: String)] = []
         let bytes = Array(key.utf8)
@@ -44,18 +46,22 @@ public struct SeriesKey: Sendable, Hashable {
         func field() -> String? {
             var length = 0
             var digits = 0
+            let start = i
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 10 {
                 length = length * 10 + Int(bytes[i] - 0x30)
                 i += 1
                 digits += 1
             }
-            guard digits > 0, i < bytes.count, bytes[i] == UInt8(ascii: ":"), bytes.count - i - 1 >= length else { return nil }
+            // `canonical` writes lengths without leading zeros: "01:a" is not canonical.
+            guard digits > 0, digits == 1 || bytes[start] != 0x30, i < bytes.count, bytes[i] == UInt8(ascii: ":"), bytes.count - i - 1 >= length else { return nil }
             let text = String(decoding: bytes[(i + 1)..<(i + 1 + length)], as: UTF8.self)
             i += 1 + length
             return text
         }
         while i < bytes.count {
             guard let k = field(), let v = field(), i < bytes.count, bytes[i] == UInt8(ascii: ";") else { return nil }
+            // `canonical` sorts the pairs by key (a stable sort): a key after a greater one is not canonical.
+            if let previous = tags.last, k < previous.key { return nil }
             i += 1
             tags.append((k, v))
         }
@@ -68,6 +74,12 @@ public struct SeriesRegistration: Sendable, Hashable {
     public var id: SeriesID
     public var table: UInt32
     public var key: String
+
+    public init(id: SeriesID, table: UInt32, key: String) {
+        self.id = id
+        self.table = table
+        self.key = key
+    }
 
     /// The series' tags, sorted by key.
     public var tags: [(key: String, value: String)] { SeriesKey.tags(ofCanonical: key) ?? [] }
