@@ -19,7 +19,8 @@ import SundialWorkloads
         #expect(SeriesKey.canonical(parsed ?? []) == key)
     }
 
-    @Test(arguments: ["x", "1:a", "1:a1:b", "2:a1:b;", "1:a1:b;;", ":a0:;", "99999999999:a1:b;"])
+    @Test(arguments: ["x", "1:a", "1:a1:b", "2:a1:b;", "1:a1:b;;", ":a0:;", "99999999999:a1:b;",
+                      "01:a1:b;", "1:b1:x;1:a1:y;"])
     func malformedKeysAreRejected(_ key: String) {
         #expect(SeriesKey.tags(ofCanonical: key) == nil)
     }
