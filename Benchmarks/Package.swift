@@ -5,6 +5,7 @@
 //
 //   cd Benchmarks && swift package benchmark            # ordo-one micro benchmarks
 //   swift run -c release --package-path Benchmarks CodecReport [--smoke | --hosts N]
+//   swift run -c release --package-path Benchmarks IndexReport [--smoke | --series N]
 import PackageDescription
 
 let package = Package(
@@ -39,10 +40,14 @@ let package = Package(
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/IngestReport"),
+        .target(name: "CBenchmarkShims", path: "Sources/CBenchmarkShims"),
         .executableTarget(
             name: "IndexReport",
             dependencies: [
+                "CBenchmarkShims",
+                .product(name: "Sundial", package: "Sundial"),
                 .product(name: "SundialIndex", package: "Sundial"),
+                .product(name: "SundialStorage", package: "Sundial"),
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/IndexReport"),

@@ -1,79 +1,94 @@
-// IndexReport: the series registry and postings at 1M series — inserts and lookups per
-// second, intersection and union throughput, and bytes per series. Printed, not asserted.
+// IndexReport: the tag index at 1M series, and what it buys a scan. Printed, not asserted.
 //
-//   swift run -c release --package-path Benchmarks IndexReport [--series N]
-import SundialIndex
-import SundialWorkloads
+//   1. SeriesRegistry (SundialStorage): inserts and lookups per second, bytes per series.
+//   2. InvertedIndex (SundialIndex): build rate; select latency for a one-host equality,
+//      region = r AND service = s AND os != o, a hostname prefix and a hostname regex;
+//      intersection and union throughput; bytes per series.
+//   3. Listing: tagKeys, tagValues(prefix:limit:), seriesCount.
+//   4. A real database (PosixFileSystem, a temporary directory under /tmp) with N series of
+//      one row each, flushed and closed: series log bytes per series, time to open.
+//   5. TSBS devops cpu-only (1,000 hosts × 1 day at 10 s): one host's rows through the
+//      index vs. a full scan filtered by tags in the loop, best of 5, and the speed-up.
+//
+//   swift build -c release --package-path Benchmarks --product IndexReport
+//   Benchmarks/.build/release/IndexReport [--series N] [--hosts N] [--points N] [--only 1,2,3,4,5] [--smoke]
+#if canImport(Glibc)
+import Glibc
+#endif
 
-var seriesCount = 1_000_000
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    if argument == "--series", let n = arguments.next().flatMap({ Int($0) }) { seriesCount = n }
-    else if argument == "--smoke" { seriesCount = 20_000 }
-}
+struct Settings {
+    var series = 1_000_000
+    var hosts = 1000
+    var points = 8640
+    var rounds = 3
+    var scanRounds = 5
+    var smoke = false
+    /// The sections to run (all by default; `--only 2,4` for a profile of those).
+    var sections: Set<Int> = [1, 2, 3, 4, 5]
 
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-let clock = ContinuousClock()
-
-// Keys like TSBS: host (unique), region (9), datacenter (~25), rack (100), os (3), service (20).
-var rng = SplitMix64(seed: 1)
-let regions = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"]
-let keys: [SeriesKey] = (0..<seriesCount).map { h in
-    let region = regions[Int(rng.next() % 9)]
-    return SeriesKey(table: 1, tags: [("hostname", "host_\(h)"), ("region", region), ("datacenter", region + "abc".map(String.init)[Int(rng.next() % 3)]),
-                                      ("rack", String(rng.next() % 100)), ("os", ["Ubuntu16.10", "Ubuntu16.04LTS", "Ubuntu15.10"][Int(rng.next() % 3)]),
-                                      ("service", String(rng.next() % 20))])
-}
-
-var registry = SeriesRegistry()
-var index = InvertedIndex()
-var start = clock.now
-for key in keys {
-    let (id, created) = registry.register(key)
-    if created { index.add(id, key) }
-}
-let insert = seconds(start.duration(to: clock.now))
-start = clock.now
-var found = 0
-for key in keys where registry.id(of: key) != nil { found += 1 }
-let lookup = seconds(start.duration(to: clock.now))
-precondition(found == seriesCount)
-
-start = clock.now
-var selected = 0
-let queries = 20
-for q in 0..<queries {
-    selected += index.select(table: 1, [TagPredicate("region", .equal(regions[q % 9])), TagPredicate("service", .equal(String(q % 20))),
-                                        TagPredicate("os", .notEqual("Ubuntu15.10"))]).count
-}
-let select = seconds(start.duration(to: clock.now)) / Double(queries)
-
-let regionLists = regions.map { region in index.select(table: 1, [TagPredicate("region", .equal(region))]) }
-let serviceList = index.select(table: 1, [TagPredicate("service", .equal("7"))])
-start = clock.now
-var intersected = 0
-for list in regionLists { intersected += intersect([list, serviceList]).count }
-let intersectTime = seconds(start.duration(to: clock.now))
-let intersectInput = regionLists.reduce(0) { $0 + $1.count } + serviceList.count * regionLists.count
-start = clock.now
-let merged = union(regionLists)
-let unionTime = seconds(start.duration(to: clock.now))
-let postingsBytes = regionLists.reduce(0) { $0 + $1.byteCount }
-
-print("# Index: \(seriesCount) series (TSBS-like tags)\n")
-print("| operation | figure |")
-print("|---|---:|")
-print("| registry insert + index add | \(Int(Double(seriesCount) / insert)) series/s |")
-print("| registry lookup | \(Int(Double(seriesCount) / lookup)) lookups/s |")
-print("| select: region = r AND service = s AND os != o (builds postings) | \(String(format: select * 1000)) ms per query |")
-print("| intersect (region ∩ service) | \(Int(Double(intersectInput) / intersectTime / 1e6)) M ids/s in |")
-print("| union of 9 regions (\(merged.count) ids) | \(Int(Double(merged.count) / unionTime / 1e6)) M ids/s out |")
-print("| compressed postings, all region lists | \(String(format: Double(postingsBytes) / Double(seriesCount))) bytes per series |")
-print("\n(\(selected + intersected) matches; in-memory index, not yet persisted or wired into scans)")
-
-extension String {
-    init(format value: Double) {
-        let scaled = (value * 100).rounded() / 100
-        self = String(scaled)
+    static func parse() -> Settings {
+        var settings = Settings()
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--series": settings.series = Int(arguments.next() ?? "") ?? settings.series
+            case "--hosts": settings.hosts = Int(arguments.next() ?? "") ?? settings.hosts
+            case "--points": settings.points = Int(arguments.next() ?? "") ?? settings.points
+            case "--only": settings.sections = Set((arguments.next() ?? "").split(separator: ",").compactMap { Int($0) })
+            case "--smoke":
+                settings.smoke = true
+                settings.series = 20_000
+                settings.hosts = 20
+                settings.points = 720
+            default:
+                print("usage: IndexReport [--series N] [--hosts N] [--points N] [--only 1,2,3,4,5] [--smoke]")
+                exit(2)
+            }
+        }
+        guard settings.series > 0, settings.hosts > 0, settings.points > 0 else {
+            print("IndexReport: --series, --hosts and --points must be positive")
+            exit(2)
+        }
+        return settings
     }
 }
+
+let settings = Settings.parse()
+let n = settings.series
+print("# Index report: \(grouped(n)) series (TSBS-like tags), TSBS cpu-only scan at \(grouped(settings.hosts)) hosts × \(grouped(settings.points)) points\n")
+if settings.smoke { print("(smoke run: small sizes on a busy machine; judge the figures on the full run)\n") }
+
+let tags = SeriesTags.make(count: n)
+let sections = settings.sections
+if sections.contains(1) {
+    printTable("1. Series registry (`SeriesRegistry`), \(grouped(n)) series", registrySection(tags, rounds: settings.rounds))
+}
+if sections.contains(2) || sections.contains(3) {
+    do {
+        let (indexRows, index) = try indexSection(tags, rounds: settings.rounds)
+        if sections.contains(2) { printTable("2. Inverted index (`InvertedIndex`), \(grouped(n)) series", indexRows) }
+        if sections.contains(3) { printTable("3. Listing (`InvertedIndex`), \(grouped(n)) series", listingSection(index)) }
+    } catch {
+        print("IndexReport: \(error)")
+        exit(1)
+    }
+}
+
+let directory = makeTemporaryDirectory()
+do {
+    if sections.contains(4) {
+        let diskRows = try await diskSection(tags, directory: directory + "/series", rounds: settings.rounds)
+        printTable("4. Disk and open (`Database`, PosixFileSystem), \(grouped(n)) series", diskRows)
+    }
+    if sections.contains(5) {
+        let scanRows = try await scanSection(hosts: settings.hosts, points: settings.points,
+                                             directory: directory + "/tsbs", rounds: settings.scanRounds)
+        printTable("5. One host of TSBS cpu-only: index vs. full scan", scanRows)
+    }
+} catch {
+    removeTree(directory)
+    print("IndexReport: \(error)")
+    exit(1)
+}
+removeTree(directory)
+print("Peak RSS \(peakRSS() >> 20) MiB. Latencies are means of repeated calls (best of several rounds); one thread.")
