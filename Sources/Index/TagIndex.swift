@@ -74,5 +74,8 @@ public final class TagIndex: Sendable {
     }
 
     /// Bytes the inverted index holds in memory (an estimate).
-    public var memoryBytes: Int { state.withLock { $0.index.approximateBytes } }
+    public var memoryBytes: Int {
+        update()
+        return state.withLock { $0.index.approximateBytes }
+    }
 }

@@ -49,4 +49,13 @@ import Testing
         #expect(throws: RegexError.self) { try BoundedRegex("((a{1000}){1000})") }
         #expect(throws: RegexError.self) { try BoundedRegex(String(repeating: "(", count: 200) + String(repeating: ")", count: 200)) }
     }
+
+    @Test(arguments: [
+        ("host_12[0-9]*5", "host_12"), ("abc", "abc"), ("ab*", "a"), ("ab?c", "a"), ("ab+", "ab"),
+        ("a|b", ""), (".*x", ""), ("(ab)c", ""), ("a\\.b", "a.b"), ("a\\.?", "a"), ("x{2}", ""), ("^ab", ""),
+    ])
+    func literalPrefixIsAPrefixOfEveryMatch(_ pattern: String, _ expected: String) throws {
+        let regex = try BoundedRegex(pattern)
+        #expect(regex.literalPrefix == expected)
+    }
 }

@@ -17,12 +17,14 @@ import SundialWorkloads
         #expect(parsed.map { $0.map(\.key) } == tags.sorted { $0.key < $1.key }.map(\.key))
         #expect(parsed.map { $0.map(\.value) } == tags.sorted { $0.key < $1.key }.map(\.value))
         #expect(SeriesKey.canonical(parsed ?? []) == key)
+        #expect(SeriesKey.isCanonical(key))
     }
 
     @Test(arguments: ["x", "1:a", "1:a1:b", "2:a1:b;", "1:a1:b;;", ":a0:;", "99999999999:a1:b;",
                       "01:a1:b;", "1:b1:x;1:a1:y;"])
     func malformedKeysAreRejected(_ key: String) {
         #expect(SeriesKey.tags(ofCanonical: key) == nil)
+        #expect(!SeriesKey.isCanonical(key))
     }
 
     @Test func registryRefusesConflictingRegistrations() throws {

@@ -59,7 +59,7 @@ import Sundial
                 case 1: .notEqual(v)
                 case 2: .in([v, values[Int(rng.next() % 3)]])
                 case 3: .notIn([v, ""])
-                case 4: .regex(try BoundedRegex("a?b+c?|" + v))
+                case 4: .regex(try BoundedRegex(rng.next() % 2 == 0 ? "a?b+c?|" + v : v + "b*c?"))
                 case 5: .notRegex(try BoundedRegex("[ab]+"))
                 default: .prefix(String(v.prefix(1)))
                 }

@@ -73,6 +73,18 @@ public struct InvertedIndex: Sendable {
         var sorted: [String] = []
         var unsorted: [String] = []
 
+        mutating func add(_ id: SeriesID, value: String) {
+            withKey.insert(id)
+            if let i = values.index(forKey: value) {
+                values.values[i].insert(id)
+            } else {
+                var list = Postings()
+                list.insert(id)
+                values[value] = list
+                unsorted.append(value)
+            }
+        }
+
         mutating func sortValues() {
             guard !unsorted.isEmpty else { return }
             let added = unsorted.sorted()
@@ -107,6 +119,12 @@ public struct InvertedIndex: Sendable {
     struct Table: Sendable {
         var keys: [String: Key] = [:]
         var all = Postings()
+
+        /// One hash per level, every buffer mutated in place.
+        mutating func add(_ id: SeriesID, _ tags: [(key: String, value: String)]) {
+            all.insert(id)
+            for tag in tags { keys[tag.key, default: Key()].add(id, value: tag.value) }
+        }
     }
 
     private var tables: [UInt32: Table] = [:]
@@ -115,13 +133,7 @@ public struct InvertedIndex: Sendable {
 
     /// Adds a series. Adding in increasing id order appends; any order is accepted.
     public mutating func add(_ id: SeriesID, table: UInt32, tags: [(key: String, value: String)]) {
-        tables[table, default: Table()].all.insert(id)
-        for tag in tags {
-            let isNew = tables[table]!.keys[tag.key]?.values[tag.value] == nil
-            tables[table]!.keys[tag.key, default: Key()].values[tag.value, default: Postings()].insert(id)
-            tables[table]!.keys[tag.key]!.withKey.insert(id)
-            if isNew { tables[table]!.keys[tag.key]!.unsorted.append(tag.value) }
-        }
+        tables[table, default: Table()].add(id, tags)
     }
 
     /// Sorts values added since the last call (listing and prefix matching need them
@@ -138,20 +150,22 @@ public struct InvertedIndex: Sendable {
     public func select(table: UInt32, _ predicates: [TagPredicate]) -> Postings {
         guard let entry = tables[table] else { return .empty }
         guard !predicates.isEmpty else { return entry.all }
-        var sets: [Postings] = []
-        // Cheapest first: an equality usually decides alone.
+        // Positive predicates are intersected; negative ones are subtracted from that (as
+        // Prometheus' `Without` does) instead of each becoming a huge complement first.
+        var positives: [Postings] = []
+        var negatives: [Postings] = []
         for predicate in predicates {
             let key = entry.keys[predicate.key]
-            let result: Postings
             if let positive = predicate.matcher.negated {
-                result = difference(entry.all, matching(positive, key, all: entry.all))
+                negatives.append(matching(positive, key, all: entry.all))
             } else {
-                result = matching(predicate.matcher, key, all: entry.all)
+                let result = matching(predicate.matcher, key, all: entry.all)
+                if result.count == 0 { return .empty }
+                positives.append(result)
             }
-            if result.count == 0 { return .empty }
-            sets.append(result)
         }
-        return sets.count == 1 ? sets[0] : intersect(sets)
+        let base = positives.isEmpty ? entry.all : intersect(positives)
+        return negatives.isEmpty ? base : difference(base, union(negatives))
     }
 
     /// Series whose value of the key matches a positive matcher (series without the key
@@ -171,6 +185,15 @@ public struct InvertedIndex: Sendable {
                     i += 1
                 }
                 for v in key.unsorted where v.hasPrefix(p) { lists.append(key.values[v]!) }
+            case .regex(let regex):
+                // Only values with the pattern's literal prefix can match.
+                let prefix = regex.literalPrefix
+                var i = key.lowerBound(prefix)
+                while i < key.sorted.count, key.sorted[i].hasPrefix(prefix) {
+                    if regex.fullMatch(key.sorted[i]) { lists.append(key.values[key.sorted[i]]!) }
+                    i += 1
+                }
+                for v in key.unsorted where v.hasPrefix(prefix) && regex.fullMatch(v) { lists.append(key.values[v]!) }
             default:
                 for (value, list) in key.values where matcher.matches(value) { lists.append(list) }
             }

@@ -58,6 +58,32 @@ public struct BoundedRegex: Sendable, Hashable {
         self.pattern = pattern
     }
 
+    /// Characters every full match starts with (empty when the pattern has no literal
+    /// start, or has an alternation). The index narrows a regex over sorted tag values to
+    /// those with this prefix before running the automaton.
+    public var literalPrefix: String {
+        guard !pattern.contains("|") else { return "" }
+        var prefix: [Character] = []
+        let chars = Array(pattern)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if "*?{".contains(c) { if !prefix.isEmpty { prefix.removeLast() }; break }
+            if ".^$()[]+}".contains(c) { break }
+            if c == "\\" {
+                guard i + 1 < chars.count, !(chars[i + 1].isLetter || chars[i + 1].isNumber) else { break }
+                // An escaped character is literal unless a quantifier follows it.
+                if i + 2 < chars.count, "*?{".contains(chars[i + 2]) { break }
+                prefix.append(chars[i + 1])
+                i += 2
+                continue
+            }
+            prefix.append(c)
+            i += 1
+        }
+        return String(prefix)
+    }
+
     /// Whether the whole of `text` matches.
     public func fullMatch(_ text: String) -> Bool { run(Array(text), anchored: true) }
 

@@ -252,6 +252,7 @@ public final class StorageEngine: Sendable {
         throws(StorageError) -> (SeriesLog, SeriesRegistry, (offset: Int, bytes: Int)?) {
         let (log, registrations, torn) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
         var registry = SeriesRegistry()
+        registry.reserveCapacity(registrations.count)
         for registration in registrations {
             do throws(StorageError) {
                 try registry.register(registration.id, SeriesKey(table: registration.table, key: registration.key))

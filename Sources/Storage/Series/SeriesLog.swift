@@ -128,7 +128,7 @@ public enum SeriesLogFormat {
         guard table < UInt64(UInt32.max) else { throw reader.corrupt("table id \(table) is out of range") }
         let keyOffset = reader.offset
         let key = try reader.readString("a series key")
-        guard SeriesKey.tags(ofCanonical: key) != nil else { throw reader.corrupt("malformed series key", at: keyOffset) }
+        guard SeriesKey.isCanonical(key) else { throw reader.corrupt("malformed series key", at: keyOffset) }
         try reader.expectEnd("a series log record")
         // The writer's varints are minimal; a longer spelling (0x81 0x00 for 1) is not a
         // record it wrote, and would not survive re-encoding.

@@ -36,6 +36,44 @@ public struct SeriesKey: Sendable, Hashable {
         return key
     }
 
+    /// Whether `key` is canonical (what `tags(ofCanonical:)` accepts), checked on its
+    /// UTF-8 bytes without building strings (the series log checks every key at open).
+    public static func isCanonical(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { bytes in
+            var i = 0
+            func field() -> Range<Int>? {
+                var length = 0
+                var digits = 0
+                let start = i
+                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 10 {
+                    length = length * 10 + Int(bytes[i] - 0x30)
+                    i += 1
+                    digits += 1
+                }
+                guard digits > 0, digits == 1 || bytes[start] != 0x30, i < bytes.count, bytes[i] == UInt8(ascii: ":"),
+                      bytes.count - i - 1 >= length else { return nil }
+                let range = (i + 1)..<(i + 1 + length)
+                i += 1 + length
+                return range
+            }
+            func ascii(_ r: Range<Int>) -> Bool { !bytes[r].contains { $0 >= 0x80 } }
+            var previous: Range<Int>?
+            while i < bytes.count {
+                guard let k = field(), field() != nil, i < bytes.count, bytes[i] == UInt8(ascii: ";") else { return false }
+                if let p = previous {
+                    let descending = ascii(p) && ascii(k)
+                        ? bytes[k].lexicographicallyPrecedes(bytes[p])
+                        : String(decoding: bytes[k], as: UTF8.self) < String(decoding: bytes[p], as: UTF8.self)
+                    if descending { return false }
+                }
+                previous = k
+                i += 1
+            }
+            return true
+        }
+    }
+
     /// The tag pairs of a canonical key (sorted by key), or nil when it is malformed or not
     /// canonical (lengths with leading zeros, pairs out of order): a key that parses is
     /// `canonical` of its tags.
@@ -133,20 +171,30 @@ public struct SeriesRegistry: Sendable {
     /// the same pair again is a no-op.
     /// - Throws: `.corrupt` when the id is taken by another key or the key has another id.
     public mutating func register(_ id: SeriesID, _ key: SeriesKey) throws(StorageError) {
-        if let existing = ids[key] {
-            guard existing == id else {
-                throw StorageError(.corrupt, "series \(key.key) of table \(key.table) is registered as id \(existing) and as id \(id)")
+        guard id != .max else { throw StorageError(.corrupt, "series id \(id) is out of range") }
+        if let other = self.key(of: id) {
+            guard other == key else {
+                throw StorageError(.corrupt, "series id \(id) is registered for \(other.key) and for \(key.key)")
             }
             return
         }
-        guard id != .max else { throw StorageError(.corrupt, "series id \(id) is out of range") }
-        if let other = self.key(of: id) {
-            throw StorageError(.corrupt, "series id \(id) is registered for \(other.key) and for \(key.key)")
+        // One hash of the key: insert, and undo if the key already had another id.
+        if let existing = ids.updateValue(id, forKey: key) {
+            ids[key] = existing
+            throw StorageError(.corrupt, "series \(key.key) of table \(key.table) is registered as id \(existing) and as id \(id)")
         }
-        insert(id, key)
+        insert(id, key, hashed: true)
     }
 
-    private mutating func insert(_ id: SeriesID, _ key: SeriesKey) {
+    /// Makes room for `count` more series (the series log's record count at open).
+    public mutating func reserveCapacity(_ count: Int) {
+        ids.reserveCapacity(ids.count + count)
+        order.reserveCapacity(order.count + count)
+        tables.reserveCapacity(tables.count + count)
+        keys.reserveCapacity(keys.count + count)
+    }
+
+    private mutating func insert(_ id: SeriesID, _ key: SeriesKey, hashed: Bool = false) {
         let i = Int(id)
         if i >= tables.count {
             tables.append(contentsOf: repeatElement(UInt32.max, count: i + 1 - tables.count))
@@ -154,7 +202,7 @@ public struct SeriesRegistry: Sendable {
         }
         tables[i] = key.table
         keys[i] = key.key
-        ids[key] = id
+        if !hashed { ids[key] = id }
         perTable[key.table, default: 0] += 1
         order.append(id)
     }

@@ -103,11 +103,39 @@ public struct ByteReader {
     }
 
     /// Reads a string written by `ByteWriter.writeString`; it must be valid UTF-8.
+    /// (Hot at segment and series log open: no error text is built unless it fails, and
+    /// ASCII, the usual case, is copied without a validation pass of the generic kind.)
     public mutating func readString(_ what: String) throws(StorageError) -> String {
         let start = offset
-        let length = try readVarInt("the length of \(what)", max: remaining)
-        let bytes = try readBytes(length, what)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        var length = 0
+        var shift = 0
+        var ok = false
+        while offset < bytes.count && shift < 35 {
+            let byte = bytes[offset]
+            offset += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { ok = true; break }
+            shift += 7
+        }
+        guard ok, length <= remaining else {
+            // Slow path: let the checked reader produce the precise error.
+            offset = start
+            let checked = try readVarInt("the length of \(what)", max: remaining)
+            _ = try readBytes(checked, what)
+            throw corrupt("\(what) has a malformed length", at: start)
+        }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+        offset += length
+        let utf8 = raw.assumingMemoryBound(to: UInt8.self)
+        var ascii = true
+        for byte in utf8 where byte >= 0x80 { ascii = false; break }
+        if ascii {
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                _ = buffer.initialize(from: utf8)
+                return length
+            }
+        }
+        guard let text = String(validating: utf8, as: UTF8.self) else {
             throw corrupt("\(what) is not valid UTF-8", at: start)
         }
         return text
