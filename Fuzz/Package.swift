@@ -36,6 +36,9 @@ let package = Package(
         // Input layout, sentinel-guarded output buffers, bit-exact comparison and the
         // generic decode / round-trip checks shared by the targets and MakeSeeds.
         .target(name: "FuzzSupport", dependencies: [storage]),
+        // libFuzzer's entry (`LLVMFuzzerRunDriver`), linked only into the fuzz targets, so
+        // MakeSeeds builds and runs without the sanitizer.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "MakeSeeds",
             dependencies: ["FuzzSupport", storage,
@@ -44,7 +47,7 @@ let package = Package(
     ] + fuzzTargets.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["FuzzSupport", storage]
+            dependencies: ["FuzzSupport", "FuzzDriver", storage]
                 + (usesTestSupport.contains(name) ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
     },
     swiftLanguageModes: [.v6]

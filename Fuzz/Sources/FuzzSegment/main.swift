@@ -9,6 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FuzzDriver
 import FuzzSupport
 import SundialStorage
 import SundialTestSupport
