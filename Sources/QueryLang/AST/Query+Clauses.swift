@@ -60,7 +60,7 @@ extension Query {
     /// The source of rows after `FROM`.
     public struct TableReference: Hashable, Sendable {
         /// What the rows come from.
-        public indirect enum Source: Hashable, Sendable {
+        public enum Source: Hashable, Sendable {
             /// A table, or the name of a `WITH` query.
             case table(Identifier)
             /// `(query)`.

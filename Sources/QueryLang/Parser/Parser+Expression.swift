@@ -72,55 +72,97 @@ extension Parser {
     }
 
     /// Reads an expression whose operators bind at least as tightly as `minimum`.
+    ///
+    /// This function and the ones it calls per operator stay small: they are the
+    /// frames that repeat on the stack for each level of nesting.
     mutating func parseExpression(minimum: Precedence = .or) throws(QueryError) -> Expr {
         try enter()
         var levels = 1
         defer { depth -= levels }
         var lhs = try parsePrefix()
         while let infix = peekInfix(), infix.precedence >= minimum {
-            let level = infix.precedence
-            try enter()  // the node about to wrap `lhs`
+            try enter()  // for the node about to wrap `lhs`
             levels += 1
             switch infix {
-            case .binary where level.isAssociative:
-                var terms: [Expr.BinaryTerm] = []
-                while case .binary(let op)? = peekInfix(), op.precedence == level {
-                    advance()
-                    terms.append(Expr.BinaryTerm(op, try parseExpression(minimum: level.next)))
-                }
-                lhs = Expr(.binary(lhs, terms), at: lhs.location)
+            case .binary(let op) where op.precedence.isAssociative:
+                lhs = try parseBinaryRun(lhs, level: op.precedence)
             case .binary(let op):
                 advance()
-                let rhs = try parseExpression(minimum: level.next)
-                lhs = Expr(.binary(lhs, [Expr.BinaryTerm(op, rhs)]), at: lhs.location)
+                lhs = try parseComparison(lhs, op)
             case .isNull:
-                advance()
-                let negated = consume(.not)
-                try expect(.null)
-                lhs = Expr(.isNull(lhs, negated: negated), at: lhs.location)
+                lhs = try parseIsNull(lhs)
             case .between(let negated):
-                advance(negated: negated)
-                let low = try parseExpression(minimum: level.next)
-                try expect(.and)
-                let high = try parseExpression(minimum: level.next)
-                lhs = Expr(.between(lhs, low: low, high: high, negated: negated), at: lhs.location)
+                lhs = try parseBetween(lhs, negated: negated)
             case .in(let negated):
-                advance(negated: negated)
                 lhs = try parseInList(lhs, negated: negated)
             case .like(let negated):
-                advance(negated: negated)
-                let pattern = try parseExpression(minimum: level.next)
-                lhs = Expr(.like(lhs, pattern: pattern, negated: negated), at: lhs.location)
+                lhs = try parseLike(lhs, negated: negated)
             case .cast:
-                advance()
-                lhs = Expr(.cast(lhs, try parseDataType(), syntax: .doubleColon), at: lhs.location)
+                lhs = try parseCastSuffix(lhs)
             }
-            if !level.isAssociative, let next = peekInfix(), next.precedence == level {
-                let what = level == .comparison ? "a comparison" : "BETWEEN, IN or LIKE"
-                throw error("\(current) cannot follow \(what) without parentheses")
-            }
+            if !infix.precedence.isAssociative { try rejectChained(infix.precedence) }
         }
         return lhs
+    }
+
+    /// `lhs op e op e …` for every operator of `level` in a row.
+    @inline(never)
+    private mutating func parseBinaryRun(_ lhs: Expr, level: Precedence) throws(QueryError) -> Expr {
+        var terms: [Expr.BinaryTerm] = []
+        while case .binary(let op)? = peekInfix(), op.precedence == level {
+            advance()
+            terms.append(Expr.BinaryTerm(op, try parseExpression(minimum: level.next)))
+        }
+        return Expr(.binary(lhs, terms), at: lhs.location)
+    }
+
+    /// `lhs op rhs` for a comparison (the operator already consumed).
+    @inline(never)
+    private mutating func parseComparison(_ lhs: Expr, _ op: BinaryOperator) throws(QueryError) -> Expr {
+        let rhs = try parseExpression(minimum: Precedence.comparison.next)
+        return Expr(.binary(lhs, [Expr.BinaryTerm(op, rhs)]), at: lhs.location)
+    }
+
+    /// `lhs IS [NOT] NULL`.
+    @inline(never)
+    private mutating func parseIsNull(_ lhs: Expr) throws(QueryError) -> Expr {
+        advance()
+        let negated = consume(.not)
+        try expect(.null)
+        return Expr(.isNull(lhs, negated: negated), at: lhs.location)
+    }
+
+    /// `lhs [NOT] BETWEEN low AND high`.
+    @inline(never)
+    private mutating func parseBetween(_ lhs: Expr, negated: Bool) throws(QueryError) -> Expr {
+        advance(negated: negated)
+        let low = try parseExpression(minimum: Precedence.membership.next)
+        try expect(.and)
+        let high = try parseExpression(minimum: Precedence.membership.next)
+        return Expr(.between(lhs, low: low, high: high, negated: negated), at: lhs.location)
+    }
+
+    /// `lhs [NOT] LIKE pattern`.
+    @inline(never)
+    private mutating func parseLike(_ lhs: Expr, negated: Bool) throws(QueryError) -> Expr {
+        advance(negated: negated)
+        let pattern = try parseExpression(minimum: Precedence.membership.next)
+        return Expr(.like(lhs, pattern: pattern, negated: negated), at: lhs.location)
+    }
+
+    /// `lhs::type`.
+    @inline(never)
+    private mutating func parseCastSuffix(_ lhs: Expr) throws(QueryError) -> Expr {
+        advance()
+        return Expr(.cast(lhs, try parseDataType(), syntax: .doubleColon), at: lhs.location)
+    }
+
+    /// Comparisons, and BETWEEN/IN/LIKE, do not associate: `a < b < c` is an error.
+    @inline(never)
+    private func rejectChained(_ level: Precedence) throws(QueryError) {
+        guard let next = peekInfix(), next.precedence == level else { return }
+        let what = level == .comparison ? "a comparison" : "BETWEEN, IN or LIKE"
+        throw error("\(current) cannot follow \(what) without parentheses")
     }
 
     /// Consumes `NOT` (if `negated`) and the operator keyword after it.
@@ -130,7 +172,9 @@ extension Parser {
     }
 
     /// After `IN`: `(expr, …)` or `(SELECT …)`.
+    @inline(never)
     private mutating func parseInList(_ lhs: Expr, negated: Bool) throws(QueryError) -> Expr {
+        advance(negated: negated)
         try expect(.leftParen)
         if at(.select) || at(.with) {
             let query = try parseQuery()

@@ -7,79 +7,99 @@
 
 extension Parser {
     /// Reads the operand an operator loop starts from.
+    ///
+    /// Like `parseExpression`, this and the recursive forms it dispatches to are kept
+    /// small; literals are read by a helper whose frame is gone before any recursion.
     mutating func parsePrefix() throws(QueryError) -> Expr {
-        let token = current
-        let location = token.location
-        switch token.kind {
-        case .integer(let text):
-            advance()
-            return Expr(.literal(.integer(text)), at: location)
-        case .float(let text):
-            advance()
-            return Expr(.literal(.float(text)), at: location)
-        case .string(let text):
-            advance()
-            return Expr(.literal(.string(text)), at: location)
-        case .duration(let duration):
-            advance()
-            return Expr(.literal(.duration(duration)), at: location)
-        case .parameter(let index):
-            advance()
-            return Expr(.parameter(index), at: location)
-        case .symbol(.minus), .symbol(.plus):
-            advance()
-            let operand = try parseExpression(minimum: .unary)
-            return Expr(.unary(token.kind == .symbol(.minus) ? .minus : .plus, operand), at: location)
-        case .symbol(.leftParen):
-            advance()
-            if at(.select) || at(.with) {
-                let query = try parseQuery()
-                try expect(.rightParen)
-                return Expr(.subquery(query), at: location)
-            }
-            var inner = try parseExpression()
-            try expect(.rightParen)
-            inner.location = location
-            return inner
-        case .quotedIdentifier:
-            return try parseNameOrCall()
-        case .word(_, let keyword):
-            switch keyword {
-            case .true?, .false?:
-                advance()
-                return Expr(.literal(.boolean(keyword == .true)), at: location)
-            case .null?:
-                advance()
-                return Expr(.literal(.null), at: location)
-            case .not?:
-                advance()
-                let operand = try parseExpression(minimum: Precedence.not.next)
-                return Expr(.unary(.not, operand), at: location)
-            case .case?:
-                return try parseCase()
-            case .cast? where peek(1).kind == .symbol(.leftParen):
-                return try parseCast()
-            case .extract? where peek(1).kind == .symbol(.leftParen):
-                return try parseExtract()
-            case .timestamp?, .interval?:
-                guard case .string(let text) = peek(1).kind else { return try parseNameOrCall() }
-                advance()
-                advance()
-                return Expr(.literal(keyword == .timestamp ? .timestamp(text) : .interval(text)), at: location)
-            case let keyword? where keyword.isReserved:
-                throw expected("an expression")
-            default:
-                return try parseNameOrCall()
-            }
-        default:
-            throw expected("an expression")
+        if let literal = takeLiteral() { return literal }
+        switch current.kind {
+        case .symbol(.minus): return try parseUnary(.minus)
+        case .symbol(.plus): return try parseUnary(.plus)
+        case .symbol(.leftParen): return try parseParenthesized()
+        case .word(_, let keyword?) where keyword.isReserved || keyword == .extract:
+            return try parseKeywordPrefix(keyword)
+        case .word, .quotedIdentifier:
+            return peek(1).kind == .symbol(.leftParen) ? try parseFunctionCall() : try parseColumn()
+        default: throw expected("an expression")
         }
     }
 
-    /// A column (`col`, `t.col`) or a call (`name(…)`).
-    private mutating func parseNameOrCall() throws(QueryError) -> Expr {
+    /// Consumes and returns a literal or parameter, if the current token starts one:
+    /// numbers, strings, durations, `$n`, `TRUE`, `FALSE`, `NULL`, `TIMESTAMP '…'`,
+    /// `INTERVAL '…'`.
+    @inline(never)
+    private mutating func takeLiteral() -> Expr? {
+        let location = current.location
+        let literal: Literal
+        switch current.kind {
+        case .integer(let text): literal = .integer(text)
+        case .float(let text): literal = .float(text)
+        case .string(let text): literal = .string(text)
+        case .duration(let duration): literal = .duration(duration)
+        case .parameter(let index):
+            advance()
+            return Expr(.parameter(index), at: location)
+        case .word(_, .true?): literal = .boolean(true)
+        case .word(_, .false?): literal = .boolean(false)
+        case .word(_, .null?): literal = .null
+        case .word(_, let keyword?) where keyword == .timestamp || keyword == .interval:
+            guard case .string(let text) = peek(1).kind else { return nil }
+            advance()
+            literal = keyword == .timestamp ? .timestamp(text) : .interval(text)
+        default:
+            return nil
+        }
+        advance()
+        return Expr(.literal(literal), at: location)
+    }
+
+    /// `-x`, `+x`, `NOT x`.
+    @inline(never)
+    private mutating func parseUnary(_ op: UnaryOperator) throws(QueryError) -> Expr {
+        let location = advance().location
+        let operand = try parseExpression(minimum: op == .not ? Precedence.not.next : .unary)
+        return Expr(.unary(op, operand), at: location)
+    }
+
+    /// `(expr)` or `(SELECT …)`. The parentheses leave no node; the expression takes
+    /// the location of `(`.
+    @inline(never)
+    private mutating func parseParenthesized() throws(QueryError) -> Expr {
+        if peek(1).keyword == .select || peek(1).keyword == .with { return try parseScalarSubquery() }
+        let location = advance().location
+        var inner = try parseExpression()
+        try expect(.rightParen)
+        inner.location = location
+        return inner
+    }
+
+    /// `(SELECT …)` as a value.
+    @inline(never)
+    private mutating func parseScalarSubquery() throws(QueryError) -> Expr {
+        let location = try expect(.leftParen).location
+        let query = try parseQuery()
+        try expect(.rightParen)
+        return Expr(.subquery(query), at: location)
+    }
+
+    /// Reserved words that start an expression (`NOT`, `CASE`, `CAST`) and `EXTRACT`.
+    @inline(never)
+    private mutating func parseKeywordPrefix(_ keyword: Keyword) throws(QueryError) -> Expr {
+        let call = peek(1).kind == .symbol(.leftParen)
+        switch keyword {
+        case .not: return try parseUnary(.not)
+        case .case: return try parseCase()
+        case .cast where call: return try parseCast()
+        case .extract where call: return try parseExtract()
+        case .extract: return try parseColumn()
+        default: throw expected("an expression")
+        }
+    }
+
+    /// A column: `col` or `t.col`.
+    @inline(never)
+    private mutating func parseColumn() throws(QueryError) -> Expr {
         let name = try parseIdentifier("an expression")
-        if at(.leftParen) { return try parseFunctionCall(name) }
         guard consume(.period) else { return Expr(.column(ColumnReference(name)), at: name.location) }
         let column = try parseIdentifier("a column name")
         if at(.period) {
@@ -89,7 +109,9 @@ extension Parser {
     }
 
     /// `name(*)`, `name()`, `name(a, …)`, `name(DISTINCT a, …)`.
-    private mutating func parseFunctionCall(_ name: Identifier) throws(QueryError) -> Expr {
+    @inline(never)
+    private mutating func parseFunctionCall() throws(QueryError) -> Expr {
+        let name = try parseIdentifier("a function name")
         try expect(.leftParen)
         if consume(.asterisk) {
             try expect(.rightParen)
@@ -106,6 +128,7 @@ extension Parser {
     }
 
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
+    @inline(never)
     private mutating func parseCase() throws(QueryError) -> Expr {
         let location = try expect(.case).location
         let operand: Expr? = if at(.when) { nil } else { try parseExpression() }
@@ -122,6 +145,7 @@ extension Parser {
     }
 
     /// `CAST(expr AS type)`.
+    @inline(never)
     private mutating func parseCast() throws(QueryError) -> Expr {
         let location = try expect(.cast).location
         try expect(.leftParen)
@@ -133,6 +157,7 @@ extension Parser {
     }
 
     /// `EXTRACT(field FROM expr)`; the field is a word or a string (`'year'`).
+    @inline(never)
     private mutating func parseExtract() throws(QueryError) -> Expr {
         let location = try expect(.extract).location
         try expect(.leftParen)

@@ -3,24 +3,40 @@
 
 extension Parser {
     /// `[WITH …] SELECT …`, up to the first token that cannot continue it.
+    ///
+    /// The clauses are read by helpers writing into one `Query`, which keeps this
+    /// frame (repeated once per subquery level) small.
     mutating func parseQuery() throws(QueryError) -> Query {
         try enter()
         defer { depth -= 1 }
-        let location = current.location
-        var with: [Query.CommonTableExpression] = []
-        if consume(.with) {
-            if at(.recursive) { throw error("WITH RECURSIVE is not supported") }
-            repeat {
-                let name = try parseIdentifier("a name for the WITH query")
-                try expect(.as)
-                try expect(.leftParen)
-                let query = try parseQuery()
-                try expect(.rightParen)
-                with.append(Query.CommonTableExpression(name, query, at: name.location))
-            } while consume(.comma)
-        }
+        var query = Query(projection: [], at: current.location)
+        if at(.with) { try parseWith(into: &query) }
+        try parseSelectClause(into: &query)
+        try parseFilters(into: &query)
+        try parseGrouping(into: &query)
+        try parseOrderAndLimit(into: &query)
+        return query
+    }
+
+    /// `WITH name AS (query), …`.
+    @inline(never)
+    private mutating func parseWith(into query: inout Query) throws(QueryError) {
+        try expect(.with)
+        if at(.recursive) { throw error("WITH RECURSIVE is not supported") }
+        repeat {
+            let name = try parseIdentifier("a name for the WITH query")
+            try expect(.as)
+            try expect(.leftParen)
+            let named = try parseQuery()
+            try expect(.rightParen)
+            query.with.append(Query.CommonTableExpression(name, named, at: name.location))
+        } while consume(.comma)
+    }
+
+    /// `SELECT [DISTINCT [ON (…)]] items`.
+    @inline(never)
+    private mutating func parseSelectClause(into query: inout Query) throws(QueryError) {
         try expect(.select)
-        var query = Query(with: with, projection: [], at: location)
         if consume(.distinct) {
             if consume(.on) {
                 try expect(.leftParen)
@@ -31,11 +47,26 @@ extension Parser {
             }
         }
         query.projection = try parseSelectList()
+    }
+
+    /// `FROM …`, `WHERE …`, `LATEST ON …`.
+    @inline(never)
+    private mutating func parseFilters(into query: inout Query) throws(QueryError) {
         if consume(.from) { query.from = try parseTableReference() }
         if consume(.where) { query.where = try parseExpression() }
         if at(.latest) { query.latestOn = try parseLatestOn() }
+    }
+
+    /// `GROUP BY … [FILL(…)]`, `HAVING …`.
+    @inline(never)
+    private mutating func parseGrouping(into query: inout Query) throws(QueryError) {
         if at(.group) { query.groupBy = try parseGroupBy() }
         if consume(.having) { query.having = try parseExpression() }
+    }
+
+    /// `ORDER BY …`, then `LIMIT` and `OFFSET` in either order.
+    @inline(never)
+    private mutating func parseOrderAndLimit(into query: inout Query) throws(QueryError) {
         if consume(.order) {
             try expect(.by)
             repeat {
@@ -48,40 +79,42 @@ extension Parser {
         if at(.union) || at(.intersect) || at(.except) {
             throw error("UNION, INTERSECT and EXCEPT are not supported")
         }
-        return query
     }
 
+    @inline(never)
     private mutating func parseSelectList() throws(QueryError) -> [Query.SelectItem] {
         var items: [Query.SelectItem] = []
         repeat {
-            let location = current.location
-            if consume(.asterisk) {
-                items.append(Query.SelectItem(.wildcard, at: location))
-            } else if atIdentifier, peek(1).kind == .symbol(.period), peek(2).kind == .symbol(.asterisk) {
-                let table = try parseIdentifier("a table name")
-                advance()
-                advance()
-                items.append(Query.SelectItem(.qualifiedWildcard(table), at: location))
-            } else {
-                let expr = try parseExpression()
-                let alias = try parseAlias()
-                items.append(Query.SelectItem(.expression(expr, alias: alias), at: location))
-            }
+            items.append(try parseSelectItem())
         } while consume(.comma)
         return items
     }
 
+    /// `*`, `table.*`, or `expr [[AS] alias]`.
+    @inline(never)
+    private mutating func parseSelectItem() throws(QueryError) -> Query.SelectItem {
+        if let wildcard = try takeWildcard() { return wildcard }
+        let expr = try parseExpression()
+        return Query.SelectItem(.expression(expr, alias: try parseAlias()), at: expr.location)
+    }
+
+    /// Consumes `*` or `table.*`, if present.
+    @inline(never)
+    private mutating func takeWildcard() throws(QueryError) -> Query.SelectItem? {
+        let location = current.location
+        if consume(.asterisk) { return Query.SelectItem(.wildcard, at: location) }
+        guard atIdentifier, peek(1).kind == .symbol(.period), peek(2).kind == .symbol(.asterisk) else { return nil }
+        let table = try parseIdentifier("a table name")
+        advance()
+        advance()
+        return Query.SelectItem(.qualifiedWildcard(table), at: location)
+    }
+
     /// After `FROM`: `table [[AS] alias]` or `(query) [[AS] alias]`.
+    @inline(never)
     private mutating func parseTableReference() throws(QueryError) -> Query.TableReference {
         let location = current.location
-        let source: Query.TableReference.Source
-        if consume(.leftParen) {
-            guard at(.select) || at(.with) else { throw expected("a query") }
-            source = .subquery(try parseQuery())
-            try expect(.rightParen)
-        } else {
-            source = .table(try parseIdentifier("a table name"))
-        }
+        let source = try parseTableSource()
         let alias = try parseAlias()
         switch current.kind {
         case .symbol(.comma), .word(_, .join?), .word(_, .inner?), .word(_, .left?),
@@ -92,7 +125,18 @@ extension Parser {
         }
     }
 
+    /// `table` or `(query)`.
+    @inline(never)
+    private mutating func parseTableSource() throws(QueryError) -> Query.TableReference.Source {
+        guard consume(.leftParen) else { return .table(try parseIdentifier("a table name")) }
+        guard at(.select) || at(.with) else { throw expected("a query") }
+        let query = try parseQuery()
+        try expect(.rightParen)
+        return .subquery(query)
+    }
+
     /// `LATEST ON time PARTITION BY column, …`.
+    @inline(never)
     private mutating func parseLatestOn() throws(QueryError) -> Query.LatestOn {
         let location = try expect(.latest).location
         try expect(.on)
@@ -107,12 +151,19 @@ extension Parser {
     }
 
     /// `GROUP BY expr, … [FILL(NULL | PREV | LINEAR | number)]`.
+    @inline(never)
     private mutating func parseGroupBy() throws(QueryError) -> Query.GroupBy {
         let location = try expect(.group).location
         try expect(.by)
-        var groupBy = Query.GroupBy(try parseExpressionList(), at: location)
-        guard at(.fill) else { return groupBy }
-        let fillLocation = advance().location
+        let items = try parseExpressionList()
+        let fill = at(.fill) ? try parseFill() : nil
+        return Query.GroupBy(items, fill: fill, at: location)
+    }
+
+    /// `FILL(NULL | PREV | LINEAR | [+|-]number)`.
+    @inline(never)
+    private mutating func parseFill() throws(QueryError) -> Query.Fill {
+        let location = try expect(.fill).location
         try expect(.leftParen)
         let strategy: Query.Fill.Strategy
         let negative = at(.minus)
@@ -123,16 +174,15 @@ extension Parser {
         case .word(_, .linear?) where !negative: strategy = .linear
         case .integer(let text), .float(let text): strategy = .value(negative ? "-" + text : text)
         default:
-            throw expected(previous?.kind == .symbol(.leftParen)
-                ? "NULL, PREV, LINEAR or a number" : "a number")
+            throw expected(previous?.kind == .symbol(.leftParen) ? "NULL, PREV, LINEAR or a number" : "a number")
         }
         advance()
         try expect(.rightParen)
-        groupBy.fill = Query.Fill(strategy, at: fillLocation)
-        return groupBy
+        return Query.Fill(strategy, at: location)
     }
 
     /// `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`.
+    @inline(never)
     private mutating func parseOrderItem() throws(QueryError) -> Query.OrderItem {
         let location = current.location
         let expression = try parseExpression()

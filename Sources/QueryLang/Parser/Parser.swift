@@ -120,12 +120,14 @@ struct Parser {
 
     /// `expected <what> after <previous token>, found <current token>`, at the
     /// current token.
+    @inline(never)
     func expected(_ what: String) -> QueryError {
         let after = previous.map { " after \($0)" } ?? ""
         return QueryError(.syntax, "expected \(what)\(after), found \(current)", at: current.location)
     }
 
     /// A syntax error at the current token.
+    @inline(never)
     func error(_ message: String) -> QueryError {
         QueryError(.syntax, message, at: current.location)
     }
@@ -135,10 +137,12 @@ struct Parser {
     /// Enters one level; throws once more than `maxDepth` are entered.
     mutating func enter() throws(QueryError) {
         depth += 1
-        guard depth <= maxDepth else {
-            throw QueryError(
-                .tooDeep, "query nested too deeply: more than \(maxDepth) levels of parentheses, subqueries or operators",
-                at: current.location)
-        }
+        guard depth <= maxDepth else { throw tooDeep() }
+    }
+
+    @inline(never)
+    private func tooDeep() -> QueryError {
+        QueryError(.tooDeep, "query nested too deeply: more than \(maxDepth) levels of parentheses, subqueries or operators",
+                   at: current.location)
     }
 }
