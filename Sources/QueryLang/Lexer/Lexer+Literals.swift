@@ -55,7 +55,7 @@ extension Lexer {
             guard let count = Int64(number) else {
                 throw QueryError(.lexical, "duration \"\(number)\(unit)\" is out of range", at: start)
             }
-            return .duration(DurationLiteral(count, unit))
+            return .duration(DurationLiteral(count, unit, at: start))
         }
         while let byte = peek(), Lexer.isWordByte(byte), byte < 0x80 { advance() }
         let text = Token.abbreviated(String(decoding: bytes[start.offset..<index], as: UTF8.self))
@@ -107,7 +107,9 @@ extension Lexer {
             throw QueryError(.lexical, "expected a number after \"$\"", at: start)
         }
         if let byte = peek(), Lexer.isWordByte(byte) {
-            throw QueryError(.lexical, "invalid parameter \"$\(digits)\(Character(Unicode.Scalar(byte)))…\"", at: start)
+            while let byte = peek(), Lexer.isWordByte(byte), byte < 0x80 { advance() }
+            let text = Token.abbreviated(String(decoding: bytes[start.offset..<index], as: UTF8.self))
+            throw QueryError(.lexical, "invalid parameter \"\(text)\": a parameter is \"$\" followed by digits only", at: start)
         }
         guard let number = Int(digits), number >= 1, number <= Lexer.maxParameter else {
             throw QueryError(

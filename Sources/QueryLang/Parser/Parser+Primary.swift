@@ -131,6 +131,7 @@ extension Parser {
     @inline(never)
     private mutating func parseCase() throws(QueryError) -> Expr {
         let location = try expect(.case).location
+        if at(.end) { throw expected("\"WHEN\"") }
         let operand: Expr? = if at(.when) { nil } else { try parseExpression() }
         var branches: [Expr.WhenClause] = []
         repeat {
