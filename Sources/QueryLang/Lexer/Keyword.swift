@@ -60,17 +60,27 @@ public enum Keyword: String, Hashable, Sendable, CaseIterable {
 
     /// The keyword spelled by `word`, ignoring ASCII case, if any.
     public init?(word: some StringProtocol) {
-        guard word.utf8.count <= Keyword.longest else { return nil }
-        var upper = [UInt8]()
-        upper.reserveCapacity(word.utf8.count)
-        for byte in word.utf8 {
-            upper.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
-        }
-        guard let keyword = Keyword.byName[String(decoding: upper, as: UTF8.self)] else { return nil }
+        guard let key = Keyword.packedKey(word.utf8), let keyword = Keyword.byKey[key] else { return nil }
         self = keyword
     }
 
-    private static let byName: [String: Keyword] =
-        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
-    private static let longest = allCases.map(\.rawValue.utf8.count).max() ?? 0
+    /// Keywords are looked up by their capitalized bytes packed into two integers,
+    /// so that classifying a word allocates nothing.
+    private struct PackedKey: Hashable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+    }
+
+    private static func packedKey(_ bytes: some Collection<UInt8>) -> PackedKey? {
+        guard bytes.count <= 16 else { return nil }
+        var key = PackedKey()
+        for (i, byte) in bytes.enumerated() {
+            let upper = UInt64(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+            if i < 8 { key.low |= upper << (8 * i) } else { key.high |= upper << (8 * (i - 8)) }
+        }
+        return key
+    }
+
+    private static let byKey: [PackedKey: Keyword] = Dictionary(
+        uniqueKeysWithValues: allCases.compactMap { keyword in packedKey(keyword.rawValue.utf8).map { ($0, keyword) } })
 }

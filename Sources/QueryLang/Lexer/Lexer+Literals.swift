@@ -49,11 +49,12 @@ extension Lexer {
         // Letters right after a number: a duration, or a mistake.
         let suffixStart = index
         while let byte = peek(), Lexer.isLetter(byte) { advance() }
-        let unit = String(decoding: bytes[suffixStart..<index], as: UTF8.self)
+        let suffix = String(decoding: bytes[suffixStart..<index], as: UTF8.self)
         let followed = peek().map(Lexer.isWordByte) ?? false
-        if !isFloat, !followed, let unit = DurationLiteral.Unit(rawValue: unit) {
+        if !isFloat, !followed, let unit = DurationLiteral.Unit(rawValue: suffix) {
             guard let count = Int64(number) else {
-                throw QueryError(.lexical, "duration \"\(number)\(unit)\" is out of range", at: start)
+                throw QueryError(
+                    .lexical, "duration \"\(Token.abbreviated(number + suffix))\" is out of range", at: start)
             }
             return .duration(DurationLiteral(count, unit, at: start))
         }
