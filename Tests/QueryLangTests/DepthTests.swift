@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import SundialQueryLang
 
@@ -69,32 +71,59 @@ import Testing
     }
 
     /// Exactly at the limit every form parses, prints and compares (which recurse
-    /// over the tree) without running out of stack; one more level is refused.
-    @Test func atTheLimit() throws {
-        func nested(_ depth: Int) -> String {
-            "SELECT " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth)
+    /// over the tree); one more level is refused. This runs on a thread with a 2 MiB
+    /// stack, which bounds what a level may cost (about 6 KB in a debug build, under
+    /// 1 KB in release): a regression shows up as a crash here.
+    @Test func atTheLimitOnASmallStack() throws {
+        let problems = Mutex<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let found = Self.checkEveryFormAtTheLimit()
+            problems.withLock { $0 = found }
+            done.signal()
         }
-        _ = try SQLParser.parse(nested(Self.limit - 2))
-        _ = tooDeep(nested(Self.limit - 1))
+        thread.stackSize = 2 << 20
+        thread.start()
+        done.wait()
+        #expect(problems.withLock { $0 } == [])
+    }
 
+    /// What goes wrong at the limit, in words (nothing, when all is well).
+    static func checkEveryFormAtTheLimit() -> [String] {
         let forms: [(Int) -> String] = [
+            { "SELECT " + String(repeating: "(", count: $0) + "1" + String(repeating: ")", count: $0) },
             { "SELECT " + String(repeating: "NOT ", count: $0) + "x" },
             { "SELECT " + String(repeating: "- ", count: $0) + "1" },
             { "SELECT " + String(repeating: "f(", count: $0) + "1" + String(repeating: ")", count: $0) },
             { "SELECT " + String(repeating: "(SELECT ", count: $0) + "1" + String(repeating: ")", count: $0) },
+            { "SELECT * FROM " + String(repeating: "(SELECT * FROM ", count: $0) + "t" + String(repeating: ")", count: $0) },
             { "SELECT " + String(repeating: "CASE WHEN ", count: $0) + "1" + String(repeating: " THEN 1 END", count: $0) },
+            { "SELECT " + String(repeating: "CAST(", count: $0) + "1" + String(repeating: " AS INT)", count: $0) },
+            { "SELECT " + String(repeating: "x IN (", count: $0) + "1" + String(repeating: ")", count: $0) },
             { "SELECT " + String(repeating: "a OR b AND c = d || e + f * -(", count: $0) + "1" + String(repeating: ")", count: $0) },
             { "SELECT x" + String(repeating: " IS NULL || y", count: $0) },
         ]
-        for form in forms {
+        var problems: [String] = []
+        for (i, form) in forms.enumerated() {
             // The deepest nesting of this form that is accepted.
             var depth = 0
             while (try? SQLParser.parse(form(depth + 1))) != nil { depth += 1 }
-            #expect(depth > 10)
-            _ = tooDeep(form(depth + 1))
-            let statement = try SQLParser.parse(form(depth))
-            #expect(try SQLParser.parse(statement.description) == statement)
+            if depth < 10 { problems.append("form \(i): only \(depth) levels") }
+            do {
+                _ = try SQLParser.parse(form(depth + 1))
+                problems.append("form \(i): \(depth + 1) levels accepted")
+            } catch {
+                if error.code != .tooDeep { problems.append("form \(i): \(error)") }
+            }
+            guard let statement = try? SQLParser.parse(form(depth)) else { continue }
+            if (try? SQLParser.parse(statement.description)) != statement {
+                problems.append("form \(i): does not print back")
+            }
         }
+        // The exact limit, for parentheses: the query and the select item take a level each.
+        if (try? SQLParser.parse(forms[0](limit - 2))) == nil { problems.append("198 parentheses refused") }
+        if (try? SQLParser.parse(forms[0](limit - 1))) != nil { problems.append("199 parentheses accepted") }
+        return problems
     }
 
     @Test func customLimit() throws {

@@ -10,6 +10,12 @@
 // gives the levels back. The count therefore bounds both the parser's own recursion
 // and the depth of the tree it builds (which later passes walk recursively); a run of
 // left-associative operators is one node however long it is.
+//
+// Stack: the functions on the recursive path are small, and the helpers they call for
+// one-off work are `@inline(never)` so that their locals stay out of the repeated
+// frames. At the default limit of 200 levels the worst form needs between 1 and 2 MiB
+// of stack in a debug build (DepthTests runs it on a 2 MiB thread) and, from the
+// compiled frame sizes, about a quarter of a MiB in a release build.
 
 /// A parser over the tokens of one text.
 struct Parser {
