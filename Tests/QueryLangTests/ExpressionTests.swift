@@ -103,6 +103,14 @@ import Testing
         #expect(product[0].operand.location == SourceLocation(line: 2, column: 8, offset: 11))
         #expect(call.name.location == SourceLocation(line: 2, column: 8, offset: 11))
         #expect(arguments[0].location == SourceLocation(line: 2, column: 10, offset: 13))
+        // Operators and CASE branches record where they are too.
+        #expect(terms[0].location == SourceLocation(line: 1, column: 3, offset: 2))
+        #expect(product[0].location == SourceLocation(line: 2, column: 6, offset: 9))
+        let comparison = try SQLParser.parseExpression("x  <= CASE WHEN a THEN b END")
+        guard case .binary(_, let compared) = comparison.kind, case .caseWhen(_, let branches, _) = compared[0].operand.kind
+        else { Issue.record("\(comparison)"); return }
+        #expect(compared[0].location == SourceLocation(line: 1, column: 4, offset: 3))
+        #expect(branches[0].location == SourceLocation(line: 1, column: 12, offset: 11))
     }
 
     /// Locations take no part in equality; everything else does.

@@ -60,11 +60,14 @@ public struct Expr: Hashable, Sendable {
         public var op: BinaryOperator
         /// The right operand.
         public var operand: Expr
+        /// Where the operator is.
+        @IgnoredInEquality public var location: SourceLocation
 
         /// Creates a term.
-        public init(_ op: BinaryOperator, _ operand: Expr) {
+        public init(_ op: BinaryOperator, _ operand: Expr, at location: SourceLocation = .unknown) {
             self.op = op
             self.operand = operand
+            self.location = location
         }
     }
 
@@ -75,11 +78,14 @@ public struct Expr: Hashable, Sendable {
         public var condition: Expr
         /// The value when it holds.
         public var result: Expr
+        /// Where it starts (at `WHEN`).
+        @IgnoredInEquality public var location: SourceLocation
 
         /// Creates a branch.
-        public init(_ condition: Expr, then result: Expr) {
+        public init(_ condition: Expr, then result: Expr, at location: SourceLocation = .unknown) {
             self.condition = condition
             self.result = result
+            self.location = location
         }
     }
 

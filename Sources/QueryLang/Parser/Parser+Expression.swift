@@ -87,7 +87,6 @@ extension Parser {
             case .binary(let op) where op.precedence.isAssociative:
                 lhs = try parseBinaryRun(lhs, level: op.precedence)
             case .binary(let op):
-                advance()
                 lhs = try parseComparison(lhs, op)
             case .isNull:
                 lhs = try parseIsNull(lhs)
@@ -110,17 +109,18 @@ extension Parser {
     private mutating func parseBinaryRun(_ lhs: Expr, level: Precedence) throws(QueryError) -> Expr {
         var terms: [Expr.BinaryTerm] = []
         while case .binary(let op)? = peekInfix(), op.precedence == level {
-            advance()
-            terms.append(Expr.BinaryTerm(op, try parseExpression(minimum: level.next)))
+            let location = advance().location
+            terms.append(Expr.BinaryTerm(op, try parseExpression(minimum: level.next), at: location))
         }
         return Expr(.binary(lhs, terms), at: lhs.location)
     }
 
-    /// `lhs op rhs` for a comparison (the operator already consumed).
+    /// `lhs op rhs` for a comparison.
     @inline(never)
     private mutating func parseComparison(_ lhs: Expr, _ op: BinaryOperator) throws(QueryError) -> Expr {
+        let location = advance().location
         let rhs = try parseExpression(minimum: Precedence.comparison.next)
-        return Expr(.binary(lhs, [Expr.BinaryTerm(op, rhs)]), at: lhs.location)
+        return Expr(.binary(lhs, [Expr.BinaryTerm(op, rhs, at: location)]), at: lhs.location)
     }
 
     /// `lhs IS [NOT] NULL`.

@@ -135,10 +135,10 @@ extension Parser {
         let operand: Expr? = if at(.when) { nil } else { try parseExpression() }
         var branches: [Expr.WhenClause] = []
         repeat {
-            try expect(.when)
+            let when = try expect(.when).location
             let condition = try parseExpression()
             try expect(.then)
-            branches.append(Expr.WhenClause(condition, then: try parseExpression()))
+            branches.append(Expr.WhenClause(condition, then: try parseExpression(), at: when))
         } while at(.when)
         let otherwise: Expr? = if consume(.else) { try parseExpression() } else { nil }
         try expect(.end)
