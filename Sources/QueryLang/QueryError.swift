@@ -26,6 +26,8 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Wrapped: Hashable, Sendable {
             case lexical, syntax, tooDeep
+            case unknownTable, unknownColumn, type, unsupported
+            case divisionByZero, outOfRange, invalidText, limitExceeded, storage
         }
 
         fileprivate var wrapped: Wrapped
@@ -40,11 +42,39 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
         /// (see ``SQLParser/defaultMaxDepth``).
         public static var tooDeep: Code { Code(.tooDeep) }
 
+        /// A table the query names does not exist.
+        public static var unknownTable: Code { Code(.unknownTable) }
+        /// A column the query names does not exist (or is ambiguous).
+        public static var unknownColumn: Code { Code(.unknownColumn) }
+        /// Operand or argument types do not fit the operator or function.
+        public static var type: Code { Code(.type) }
+        /// A construct the dialect parses but this version does not run.
+        public static var unsupported: Code { Code(.unsupported) }
+        /// Division or modulo by zero.
+        public static var divisionByZero: Code { Code(.divisionByZero) }
+        /// A value does not fit its type (BIGINT overflow, a bad fraction).
+        public static var outOfRange: Code { Code(.outOfRange) }
+        /// Text that should be a timestamp, interval, number or boolean is not.
+        public static var invalidText: Code { Code(.invalidText) }
+        /// A per-query limit (time, memory, result rows) was reached.
+        public static var limitExceeded: Code { Code(.limitExceeded) }
+        /// The storage engine failed (its error is in the message).
+        public static var storage: Code { Code(.storage) }
+
         public var description: String {
             switch wrapped {
             case .lexical: "lexical error"
             case .syntax: "syntax error"
             case .tooDeep: "nesting too deep"
+            case .unknownTable: "unknown table"
+            case .unknownColumn: "unknown column"
+            case .type: "type error"
+            case .unsupported: "not supported"
+            case .divisionByZero: "division by zero"
+            case .outOfRange: "out of range"
+            case .invalidText: "invalid text"
+            case .limitExceeded: "limit exceeded"
+            case .storage: "storage error"
             }
         }
     }

@@ -26,6 +26,8 @@ public final class Database: Sendable {
     let engine: StorageEngine
     /// The inverted tag index, derived from the engine's series registry.
     let index: TagIndex
+    /// SQL over the engine and the index.
+    let sql: QueryEngine
     let logger: Logger
     let maintenanceTask = Mutex<Task<Void, Never>?>(nil)
 
@@ -33,6 +35,7 @@ public final class Database: Sendable {
         self.path = path
         self.engine = engine
         self.index = TagIndex(engine: engine)
+        self.sql = QueryEngine(engine: engine, index: index)
         self.recovery = recovery
         self.logger = logger
     }
@@ -195,6 +198,24 @@ public final class Database: Sendable {
             series = ids
         }
         return ScanSequence(cursor: try engine.scan(table: table, columns: columns, timeRange: timeRange, series: series))
+    }
+
+    // MARK: SQL
+
+    /// Runs one SQL statement: a SELECT (rows stream as column batches), EXPLAIN, DDL,
+    /// INSERT or SHOW. The dialect is described in `docs/sql.md`.
+    ///
+    /// ```swift
+    /// let result = try await db.query(
+    ///     "SELECT time_bucket('1 hour', time) AS hour, avg(usage_user) FROM cpu WHERE hostname = $1 GROUP BY hour ORDER BY hour",
+    ///     parameters: [.string("host_7")])
+    /// for try await batch in result { … }
+    /// ```
+    /// - Parameters:
+    ///   - parameters: values of `$1`, `$2`, … (bound as values, never spliced into the text).
+    /// - Throws: ``QueryError`` with line:column for bad SQL, unknown names or types.
+    public func query(_ sql: String, parameters: [SQLValue] = []) async throws(QueryError) -> QueryResult {
+        try await self.sql.execute(sql, parameters: parameters)
     }
 
     // MARK: Series and tags

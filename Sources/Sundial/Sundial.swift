@@ -1,7 +1,7 @@
 // The Sundial module: the embedding facade. Re-exports the storage types an application
 // needs (write batches, column values, errors).
 @_exported import SundialStorage
-import SundialQueryLang
+@_exported import SundialQueryLang
 @_exported import SundialIndex
 
 /// Sundial's version string.
