@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Sundial", targets: ["Sundial"]),
         .library(name: "SundialStorage", targets: ["SundialStorage"]),
         .library(name: "SundialIndex", targets: ["SundialIndex"]),
+        .library(name: "SundialQueryLang", targets: ["SundialQueryLang"]),
         .library(name: "SundialClient", targets: ["SundialClient"]),
         .library(name: "SundialServer", targets: ["SundialServer"]),
         .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),

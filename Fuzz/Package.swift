@@ -19,7 +19,7 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
     "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
-    "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog",
+    "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog", "FuzzSQL",
 ]
 /// Targets that also use SundialTestSupport (forged checksums, the in-memory file system).
 let usesTestSupport: Set<String> = ["FuzzBlocks", "FuzzLog", "FuzzSegment"]
@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(
             name: name,
             dependencies: ["FuzzSupport", "FuzzDriver", storage]
+                + (name == "FuzzSQL" ? [.product(name: "SundialQueryLang", package: "Sundial")] : [])
                 + (usesTestSupport.contains(name) ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
     },
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TARGETS=(FuzzTimestamps FuzzIntegers FuzzDoubles FuzzBooleans FuzzTagIDs FuzzStrings FuzzBlocks FuzzRoundTrip FuzzLineProtocol FuzzLog FuzzSegment FuzzSeriesLog)
+TARGETS=(FuzzTimestamps FuzzIntegers FuzzDoubles FuzzBooleans FuzzTagIDs FuzzStrings FuzzBlocks FuzzRoundTrip FuzzLineProtocol FuzzLog FuzzSegment FuzzSeriesLog FuzzSQL)
 BUILD=(swift build -c release -Xswiftc -sanitize=fuzzer,address)
 
 usage() {
@@ -55,7 +55,9 @@ run_one() {
     cp corpus/"$target"/* "$scratch"/
     mkdir -p artifacts/"$target"
     log=artifacts/"$target"/last-run.log
-    SWIFT_BACKTRACE=enable=no "$bin/$target" "$scratch" \
+    local dict=()
+    [[ -f dict/$target.dict ]] && dict=(-dict="dict/$target.dict")
+    SWIFT_BACKTRACE=enable=no "$bin/$target" "$scratch" ${dict[@]+"${dict[@]}"} \
         -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
         -artifact_prefix=artifacts/"$target"/ -print_final_stats=1 \
         ${extra[@]+"${extra[@]}"} >"$log" 2>&1 || status=$?

@@ -149,6 +149,37 @@ import Sundial
         try await db.close()
     }
 
+    struct HostPeak: Decodable, Equatable {
+        var host: String
+        var peak: Double
+        var rows: Int
+        var dc: String?
+        var first: Int64
+    }
+
+    @Test func rowsDecodeIntoDecodableTypes() async throws {
+        let db = try await Self.database(Self.sample)
+        var decoded: [HostPeak] = []
+        for try await row in try await db.query(
+            "SELECT host, max(usage) AS peak, count(*) AS rows, min(dc) AS dc, min(time) AS first FROM cpu GROUP BY host ORDER BY host"
+        ).decode(HostPeak.self) {
+            decoded.append(row)
+        }
+        #expect(decoded == [
+            HostPeak(host: "a", peak: 30, rows: 3, dc: "eu", first: 1_451_606_400_000_000_000),
+            HostPeak(host: "b", peak: 15, rows: 2, dc: "us", first: 1_451_606_400_000_000_000),
+            HostPeak(host: "c", peak: 100, rows: 1, dc: nil, first: 1_451_606_405_000_000_000),
+        ])
+        struct Wrong: Decodable { var host: Int }
+        do {
+            for try await _ in try await db.query("SELECT host FROM cpu").decode(Wrong.self) {}
+            Issue.record("a string decoded as an Int")
+        } catch let error as DecodingError {
+            guard case .typeMismatch = error else { Issue.record("\(error)"); return }
+        }
+        try await db.close()
+    }
+
     /// EXPLAIN shows what the index and the time range pruned.
     @Test func explainShowsPruning() async throws {
         let db = try await Database.open(at: "/data", configuration: DatabaseTests.configuration(FaultInjectingFileSystem()))

@@ -307,3 +307,20 @@ try write("FuzzSeriesLog", regressionSeeds + [
     ("key-separators", [2] + Array(seriesRegistrations[4].key.utf8)),
     ("key-empty", [2]),
 ])
+
+// SQL: the TSBS devops queries and one statement of every other kind.
+let sqlSeeds: [(String, String)] = [
+    ("single-groupby", "SELECT time_bucket('1 minute', time) AS minute, max(usage) FROM cpu WHERE hostname IN ('host_1') AND time >= '2016-01-01T00:00:00Z' AND time < '2016-01-01T01:00:00Z' GROUP BY minute ORDER BY minute"),
+    ("double-groupby", "SELECT time_bucket('1 hour', time) AS hour, hostname, avg(usage) FROM cpu WHERE time >= '2016-01-01' AND time < '2016-01-01T12:00:00Z' GROUP BY 1, 2 ORDER BY 1, 2"),
+    ("high-cpu", "SELECT * FROM cpu WHERE usage > 90.0 AND time >= TIMESTAMP '2016-01-01 00:00:00' AND time < now() - 1h AND hostname = 'host_1'"),
+    ("lastpoint", "SELECT DISTINCT ON (hostname) * FROM cpu ORDER BY hostname, time DESC"),
+    ("latest-on", "SELECT hostname, usage FROM cpu LATEST ON time PARTITION BY hostname"),
+    ("groupby-orderby-limit", "SELECT time_bucket('1 minute', time) AS minute, max(usage) FROM cpu WHERE time < '2016-01-01T12:00:00Z' GROUP BY minute ORDER BY minute DESC LIMIT 5"),
+    ("fill", "SELECT time_bucket(INTERVAL '10 minutes', time) AS b, avg(usage) FROM cpu WHERE time >= '2016-01-01' AND time < '2016-01-02' GROUP BY b FILL(LINEAR)"),
+    ("expressions", "SELECT CASE WHEN n % 2 = 0 THEN 'even' ELSE 'odd' END, coalesce(region, 'none'), CAST(usage AS BIGINT), n::double, -n, abs(usage), round(usage, 2), substr(msg, 2, 3) || lower(hostname), json_extract(msg, '$.a[0]'), extract(hour FROM time), date_trunc('day', time) FROM cpu WHERE msg LIKE 'a%' AND hostname ~ '^h' AND NOT ok AND n BETWEEN $1 AND 10 AND region IS NOT NULL"),
+    ("aggregates", "SELECT count(*), count(DISTINCT hostname), sum(n), first(usage, time), last(usage, time), stddev(usage), percentile_cont(usage, 0.9) FROM cpu GROUP BY region HAVING count(*) > 1"),
+    ("ddl", "CREATE TABLE events (time TIMESTAMP, ws TAG, ms DOUBLE) PARTITION BY HOUR RETENTION 30d"),
+    ("insert", "INSERT INTO events (time, ws, ms) VALUES ('2024-01-01T00:00:00Z', 'a', 1.5), (now(), 'b', NULL)"),
+    ("explain", "EXPLAIN ANALYZE SELECT max(usage) FROM cpu WHERE hostname = 'h' /* comment */ -- tail"),
+]
+try write("FuzzSQL", sqlSeeds.map { ($0.0, Array($0.1.utf8)) })
