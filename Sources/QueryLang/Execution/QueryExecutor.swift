@@ -214,18 +214,26 @@ final class QueryExecutor: @unchecked Sendable {
         while let input = try nextInput() {
             let keyVectors = try keys.map { (k) throws(QueryError) -> Vector in try Evaluator.evaluate(k, input, context) }
             var groups = [Int](repeating: 0, count: input.count)
-            if keys.count == 1 {
-                for i in 0..<input.count {
-                    let v = keyVectors[0].value(at: i)
-                    if let g = singleIndex[v] { groups[i] = g } else {
-                        singleIndex[v] = groupKeys.count
-                        groups[i] = groupKeys.count
-                        groupKeys.append([v])
-                    }
-                }
-            } else if !keys.isEmpty {
+            if keys.isEmpty {
+                if groupKeys.isEmpty { groupKeys.append([]) }
+            } else {
+                // Rows of a series batch come in time order and tags are constant over it:
+                // a row whose keys equal the previous row's joins its group without hashing.
                 var key = [SQLValue](repeating: .null, count: keys.count)
                 for i in 0..<input.count {
+                    if i > 0 && keyVectors.allSatisfy({ $0.rowsEqual(i, i - 1) }) {
+                        groups[i] = groups[i - 1]
+                        continue
+                    }
+                    if keys.count == 1 {
+                        let v = keyVectors[0].value(at: i)
+                        if let g = singleIndex[v] { groups[i] = g } else {
+                            singleIndex[v] = groupKeys.count
+                            groups[i] = groupKeys.count
+                            groupKeys.append([v])
+                        }
+                        continue
+                    }
                     for k in keys.indices { key[k] = keyVectors[k].value(at: i) }
                     if let g = groupIndex[key] { groups[i] = g } else {
                         groupIndex[key] = groupKeys.count
@@ -233,8 +241,6 @@ final class QueryExecutor: @unchecked Sendable {
                         groupKeys.append(key)
                     }
                 }
-            } else if groupKeys.isEmpty {
-                groupKeys.append([])
             }
             if groupKeys.count > limits.maxGroups {
                 throw QueryError(.limitExceeded, "the aggregation has more than \(limits.maxGroups) groups (the per-query limit)")

@@ -59,6 +59,19 @@ public struct Vector: Sendable {
         return builder.finish()
     }
 
+    /// Whether rows `i` and `j` hold the same value (NULLs equal), compared on the
+    /// typed storage without building values.
+    @inlinable
+    public func rowsEqual(_ i: Int, _ j: Int) -> Bool {
+        if let valid = values.validity, valid[i] != valid[j] { return false } else if let valid = values.validity, !valid[i] { return true }
+        switch values {
+        case .double(let v, _): return v[i] == v[j] || (v[i].isNaN && v[j].isNaN)
+        case .bigint(let v, _): return v[i] == v[j]
+        case .boolean(let v, _): return v[i] == v[j]
+        case .string(let v, _): return v[i] == v[j]
+        }
+    }
+
     /// The rows at `indices`, in that order.
     public func gathered(_ indices: [Int]) -> Vector {
         Vector(type: type, values: values.gathered(indices.map { Optional($0) }))

@@ -165,16 +165,21 @@ public enum Binder {
             if let t = aggregate.time { used.formUnion(t.columns) }
         }
         if !grouped { for p in projections { used.formUnion(p.columns) } }
+        // Only the tags and fields something reads are materialized by the scan.
         let firstField = 1 + tags.count
-        var map: [Int: Int] = [:]
-        for i in 0..<firstField { map[i] = i }
+        var map: [Int: Int] = [0: 0]
+        var keptTags: [String] = []
+        for (k, tag) in tags.enumerated() where used.contains(1 + k) {
+            map[1 + k] = 1 + keptTags.count
+            keptTags.append(tag.name)
+        }
         var keptFields: [String] = []
         for (k, field) in fields.enumerated() where used.contains(firstField + k) {
-            map[firstField + k] = firstField + keptFields.count
+            map[firstField + k] = 1 + keptTags.count + keptFields.count
             keptFields.append(field.name)
         }
-        names = Array(names[0..<firstField]) + keptFields
-        types = Array(types[0..<firstField]) + keptFields.map { name in SQLType(fields.first { $0.name == name }!.type) }
+        names = ["time"] + keptTags + keptFields
+        types = [.timestamp] + keptTags.map { _ in SQLType.string } + keptFields.map { name in SQLType(fields.first { $0.name == name }!.type) }
         func remap(_ e: BoundExpr) -> BoundExpr { e.remapped(map) }
         let aggregates = (scope.grouping?.aggregates ?? []).map { a -> BoundAggregate in
             var b = a
@@ -185,7 +190,7 @@ public enum Binder {
         let filter = residual.isEmpty ? nil : residual.dropFirst().reduce(residual[0]) { .binary(.and, $0, $1, .boolean) }
 
         return QueryPlan(
-            scan: ScanPlan(table: table, names: names, types: types, tagCount: tags.count, fields: keptFields,
+            scan: ScanPlan(table: table, names: names, types: types, tagCount: keptTags.count, fields: keptFields,
                            timeRange: timeRange, tagPredicates: tagPredicates),
             filter: filter.map(remap), groupKeys: groupKeys.map { $0.map(remap) }, aggregates: aggregates, having: having,
             projections: grouped ? projections : projections.map(remap), outputNames: outputNames, visibleCount: visible,

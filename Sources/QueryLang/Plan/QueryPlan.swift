@@ -14,10 +14,11 @@ import SundialStorage
 /// How a query reads one table.
 public struct ScanPlan: Sendable {
     public var table: TableSchema
-    /// The scan layout's column names and types (time, tags, the fields in `fields`).
+    /// The scan layout's column names and types: time, the tags the query reads, the
+    /// fields in `fields`.
     public var names: [String]
     public var types: [SQLType]
-    /// Number of tag columns (after `time`).
+    /// Number of tag columns in the layout (after `time`).
     public var tagCount: Int
     /// Field columns read, in layout order after the tags.
     public var fields: [String]
