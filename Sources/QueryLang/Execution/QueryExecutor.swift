@@ -33,6 +33,13 @@ final class QueryExecutor: @unchecked Sendable {
     var produced = 0
     var skipped = 0
     var buffered: [Batch]?
+    /// Last point (DISTINCT ON tags ORDER BY tags, time DESC): partitions are read newest
+    /// first and the scan stops once every series has given its newest row.
+    var lastPoint = false
+    var expectedSeries: Set<SeriesID> = []
+    var completedSeries: Set<SeriesID> = []
+    var currentSeries: SeriesID?
+    var currentContributed = false
 
     init(plan: QueryPlan, engine: StorageEngine, index: TagIndex, context: EvaluationContext, limits: QueryLimits) {
         self.plan = plan
@@ -40,6 +47,20 @@ final class QueryExecutor: @unchecked Sendable {
         self.index = index
         self.context = context
         self.limits = limits
+        self.lastPoint = Self.isLastPoint(plan)
+    }
+
+    /// Whether the plan asks for the newest row per group of tags: DISTINCT ON tag
+    /// columns, ordered by those columns and then by time descending.
+    static func isLastPoint(_ plan: QueryPlan) -> Bool {
+        guard let on = plan.distinctOn, plan.groupKeys == nil, plan.orderBy.count == on.count + 1 else { return false }
+        guard Set(plan.orderBy.prefix(on.count).map(\.column)) == Set(on) else { return false }
+        for column in on {
+            guard case .column(let i, _, _) = plan.projections[column], i >= 1, i <= plan.scan.tagCount else { return false }
+        }
+        let last = plan.orderBy[on.count]
+        guard last.descending, case .column(0, .timestamp, _) = plan.projections[last.column] else { return false }
+        return true
     }
 
     var streams: Bool {
@@ -59,9 +80,12 @@ final class QueryExecutor: @unchecked Sendable {
         if !scan.tagPredicates.isEmpty {
             series = index.select(table: scan.table.name, scan.tagPredicates) ?? []
         }
+        if lastPoint {
+            expectedSeries = Set(series ?? index.select(table: scan.table.name, []) ?? [])
+        }
         do {
             return try engine.scan(table: scan.table.name, columns: scan.fields, timeRange: scan.timeRange?.isEmpty == true ? 0..<0 : scan.timeRange,
-                                   series: series, batchRows: 8192)
+                                   series: series, batchRows: 8192, newestFirst: lastPoint)
         } catch {
             throw QueryError(.storage, error.description)
         }
@@ -75,6 +99,13 @@ final class QueryExecutor: @unchecked Sendable {
             let next: SeriesBatch?
             do { next = try cursor!.next() } catch { throw QueryError(.storage, error.description) }
             guard let series = next else { return nil }
+            if lastPoint && series.seriesID != currentSeries {
+                // The previous series is finished: its newest rows have been seen.
+                if let previous = currentSeries, currentContributed { completedSeries.insert(previous) }
+                if !expectedSeries.isEmpty && completedSeries.isSuperset(of: expectedSeries) { return nil }
+                currentSeries = series.seriesID
+                currentContributed = false
+            }
             var batch = convert(series)
             if let filter = plan.filter {
                 let mask = try Evaluator.evaluate(filter, batch, context)
@@ -85,6 +116,7 @@ final class QueryExecutor: @unchecked Sendable {
                 if indices.isEmpty { continue }
                 if indices.count < batch.count { batch = batch.gathered(indices) }
             }
+            currentContributed = true
             return batch
         }
     }
@@ -143,6 +175,57 @@ final class QueryExecutor: @unchecked Sendable {
     }
 
     /// Everything for a grouped, sorted or distinct query: rows in their final order.
+    /// ORDER BY, or the DISTINCT ON columns when there is none (so the kept row of each
+    /// group is well defined).
+    var sortKeys: [SortKey] {
+        plan.orderBy.isEmpty ? (plan.distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } : plan.orderBy
+    }
+
+    /// Whether row `a` sorts before row `b` (nil when they tie), on sort-key values.
+    static func precedes(_ a: [SQLValue], _ b: [SQLValue], _ keys: [SortKey]) -> Bool? {
+        for (k, key) in keys.enumerated() {
+            let x = a[k], y = b[k]
+            if x.isNull || y.isNull {
+                if x.isNull && y.isNull { continue }
+                return x.isNull == key.nullsFirst
+            }
+            let c = SQLValue.compare(x, y) ?? 0
+            if c != 0 { return key.descending ? c > 0 : c < 0 }
+        }
+        return nil
+    }
+
+    /// DISTINCT ON without sorting every row: the first row in ORDER BY order of each
+    /// group is kept as rows stream by (a run of rows with equal ON values, as a series
+    /// batch is, costs one comparison per row and one hash lookup per run).
+    func latestPerGroup(_ on: [Int], _ keys: [SortKey]) throws(QueryError) -> Batch {
+        var best: [[SQLValue]: (sort: [SQLValue], row: [SQLValue])] = [:]
+        while let input = try nextInput() {
+            let out = try project(input)
+            var i = 0
+            while i < out.count {
+                var j = i + 1
+                while j < out.count && on.allSatisfy({ out.columns[$0].rowsEqual(j, j - 1) }) { j += 1 }
+                var winner = i
+                var winnerKeys = keys.map { out.columns[$0.column].value(at: i) }
+                for r in (i + 1)..<j {
+                    let candidate = keys.map { out.columns[$0.column].value(at: r) }
+                    if Self.precedes(candidate, winnerKeys, keys) == true { winner = r; winnerKeys = candidate }
+                }
+                let group = on.map { out.columns[$0].value(at: winner) }
+                if let current = best[group], Self.precedes(winnerKeys, current.sort, keys) != true {
+                    // The kept row stays.
+                } else {
+                    best[group] = (winnerKeys, out.row(winner))
+                }
+                i = j
+            }
+        }
+        let winners = Array(best.values.map(\.row))
+        let columns = plan.projections.enumerated().map { (c, p) in Vector.build(winners.map { $0[c] }, type: p.type) }
+        return Batch(columns: columns, count: winners.count)
+    }
+
     func materialize() throws(QueryError) -> [Batch] {
         var rows: Batch
         if let keys = plan.groupKeys {
@@ -153,6 +236,8 @@ final class QueryExecutor: @unchecked Sendable {
                 grouped = grouped.gathered((0..<grouped.count).filter { mask.value(at: $0) == .boolean(true) })
             }
             rows = try project(grouped)
+        } else if let on = plan.distinctOn {
+            rows = try latestPerGroup(on, sortKeys)
         } else {
             var parts: [Batch] = []
             var total = 0
@@ -167,21 +252,11 @@ final class QueryExecutor: @unchecked Sendable {
             rows = Batch.concatenate(parts, types: plan.projections.map(\.type))
         }
         var order = Array(0..<rows.count)
-        let keys = plan.orderBy.isEmpty ? (plan.distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } : plan.orderBy
+        let keys = sortKeys
         if !keys.isEmpty {
-            let sortColumns = keys.map { rows.columns[$0.column] }
-            order.sort { a, b in
-                for (k, key) in keys.enumerated() {
-                    let x = sortColumns[k].value(at: a), y = sortColumns[k].value(at: b)
-                    if x.isNull || y.isNull {
-                        if x.isNull && y.isNull { continue }
-                        return x.isNull == key.nullsFirst
-                    }
-                    let c = SQLValue.compare(x, y) ?? 0
-                    if c != 0 { return key.descending ? c > 0 : c < 0 }
-                }
-                return a < b
-            }
+            // Sort keys are read once per row, not once per comparison.
+            let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
+            order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
         }
         if plan.distinct || plan.distinctOn != nil {
             let columns = plan.distinctOn ?? Array(0..<plan.visibleCount)

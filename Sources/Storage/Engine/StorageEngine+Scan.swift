@@ -69,7 +69,8 @@ public struct ScanCursor: Sendable {
     var partitionIndex = 0
     var pending: [SeriesBatch] = []
 
-    /// The next series' rows (a long series comes in several batches), or nil at the end.
+    /// The next series' rows (a long series comes in several consecutive batches), or nil
+    /// at the end.
     public mutating func next() throws(StorageError) -> SeriesBatch? {
         while pending.isEmpty {
             guard partitionIndex < partitions.count else { return nil }
@@ -78,6 +79,9 @@ public struct ScanCursor: Sendable {
         }
         return pending.removeLast()
     }
+
+    /// The start of the partition the last batch came from.
+    public var currentPartition: Int64? { partitionIndex > 0 ? partitions[partitionIndex - 1] : nil }
 
     /// The ids of `source` that the scan wants: all, or those of `series` (a merge of two
     /// sorted lists, or binary searches when the wanted list is much shorter).
@@ -172,8 +176,11 @@ extension StorageEngine {
     /// are read from each segment.
     ///
     /// - Throws: `.invalidArgument` for an unknown table or column.
+    ///
+    /// With `newestFirst`, partitions come newest first (rows within a partition still
+    /// ascend): the newest row of each series is found without reading older partitions.
     public func scan(table name: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil,
-                     series: [SeriesID]? = nil, batchRows: Int = 8192) throws(StorageError) -> ScanCursor {
+                     series: [SeriesID]? = nil, batchRows: Int = 8192, newestFirst: Bool = false) throws(StorageError) -> ScanCursor {
         let snapshot = state.withLock { s in
             (s.catalog.table(name), Array(s.segments.values), s.frozen, s.head)
         }
@@ -192,7 +199,8 @@ extension StorageEngine {
         let heads = (snapshot.2 + [snapshot.3]).map { $0.tables[table.id] ?? [:] }
         var starts = Set(segments.map(\.entry.partitionStart))
         for head in heads { starts.formUnion(head.keys) }
-        let partitions = starts.sorted().filter { start in
+        let ordered = newestFirst ? starts.sorted(by: >) : starts.sorted()
+        let partitions = ordered.filter { start in
             guard let range = timeRange else { return true }
             return start < range.upperBound && start &+ table.options.partitionDuration > range.lowerBound
         }
