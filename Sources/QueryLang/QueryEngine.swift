@@ -106,16 +106,19 @@ public final class QueryEngine: Sendable {
                 var rows = 0
                 while let batch = try executor.next() { rows += batch.count }
                 let elapsed = started.duration(to: .now)
-                lines.append("Execution: \(rows) rows in \(PlanDescription.milliseconds(elapsed)) ms")
+                lines.append("Execution: \(rows) row\(rows == 1 ? "" : "s") in \(PlanDescription.milliseconds(elapsed)) ms")
             }
             return Self.textResult("QUERY PLAN", lines)
         case .createTable(let create):
             try await createTable(create)
-            return QueryResult(columns: [], rowsAffected: 0, source: .batches([]))
+            return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
         case .alterTable(let alter):
             let table = try Binder.resolveTable(alter.name, engine.catalog)
             switch alter.action {
             case .addColumn(let column):
+                if let existing = table.columns.first(where: { $0.name.lowercased() == column.name.value.lowercased() }) {
+                    throw QueryError(.syntax, "column \"\(existing.name)\" of table \"\(table.name)\" already exists", at: column.name.location)
+                }
                 guard column.type != .tag, column.type != .timestamp, column.type != .interval else {
                     throw QueryError(.unsupported, "ALTER TABLE can add field columns (DOUBLE, BIGINT, BOOLEAN, STRING) only", at: column.location)
                 }
@@ -123,7 +126,7 @@ public final class QueryEngine: Sendable {
             case .setRetention(let duration):
                 try await change(.setRetention(table: table.name, retention: duration?.nanoseconds))
             }
-            return QueryResult(columns: [], rowsAffected: 0, source: .batches([]))
+            return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
         case .dropTable(let drop):
             throw QueryError(.unsupported, "DROP TABLE is not supported yet", at: drop.location)
         case .delete(let delete):

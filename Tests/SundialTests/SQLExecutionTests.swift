@@ -180,6 +180,44 @@ import Sundial
         try await db.close()
     }
 
+    /// Regressions found while documenting the dialect (docs/sql.md).
+    @Test func documentationFindings() async throws {
+        let db = try await Self.database(Self.sample + "\nbig,host=a n=9223372036854775807i 1\nbig,host=b n=1i 1")
+        // A bare NULL in AND/OR follows three-valued logic.
+        #expect(try await Self.rows(db, "SELECT count(*) FROM cpu WHERE usage > 50 OR NULL") == [[.bigint(1)]])
+        #expect(try await Self.rows(db, "SELECT TRUE OR NULL, FALSE AND NULL, NULL AND TRUE FROM cpu LIMIT 1") == [[.boolean(true), .boolean(false), .null]])
+        // LATEST ON … ORDER BY orders the newest rows by the user's order.
+        #expect(try await Self.rows(db, "SELECT host, usage FROM cpu LATEST ON time PARTITION BY host ORDER BY usage DESC")
+                == [[.string("c"), .double(100)], [.string("a"), .double(30)], [.string("b"), .double(15)]])
+        // BIGINT sum overflow is an error, not a wrong number.
+        do {
+            _ = try await Self.rows(db, "SELECT sum(n) FROM big")
+            Issue.record("an overflowing sum returned a value")
+        } catch let error as QueryError {
+            #expect(error.code == .outOfRange)
+        }
+        // TSBS's timestamp spelling, with a space before the offset.
+        #expect(try await Self.rows(db, "SELECT count(*) FROM cpu WHERE time >= '2016-01-01 01:00:00.000000 +0000'") == [[.bigint(2)]])
+        #expect(try await Self.rows(db, "SELECT extract(epoch FROM TIMESTAMP '2016-05-19 13:45:30.25') FROM cpu LIMIT 1") == [[.double(1_463_665_530.25)]])
+        let plan = try await Self.rows(db, "EXPLAIN SELECT usage FROM cpu WHERE host IN ('a', 'b') AND dc <> 'eu'").map { $0[0].text }
+        #expect(plan.contains { $0.contains("host IN ('a', 'b') AND dc NOT IN ('eu') AND dc IS NOT NULL") }, "\(plan)")
+        for (sql, message) in [
+            ("ALTER TABLE cpu ADD COLUMN usage BIGINT", "column \"usage\" of table \"cpu\" already exists"),
+            ("SELECT percentile_disc(DISTINCT usage, 0.9) FROM cpu", "DISTINCT is not supported in percentile_disc()"),
+            ("SELECT date_trunc('fortnight', time) FROM cpu", "unknown date_trunc unit \"fortnight\""),
+            ("SELECT host FROM cpu LATEST ON usage PARTITION BY host", "LATEST ON needs the time column, not \"usage\""),
+        ] {
+            do {
+                _ = try await Self.rows(db, sql)
+                Issue.record("no error for \(sql)")
+            } catch let error as QueryError {
+                #expect(error.message == message)
+                #expect(error.location != nil, "\(sql)")
+            }
+        }
+        try await db.close()
+    }
+
     /// EXPLAIN shows what the index and the time range pruned.
     @Test func explainShowsPruning() async throws {
         let db = try await Database.open(at: "/data", configuration: DatabaseTests.configuration(FaultInjectingFileSystem()))
@@ -193,7 +231,7 @@ import Sundial
         #expect(plan.contains { $0.contains("fields read: usage_user (1 of 10)") })
         #expect(plan.contains { $0.contains("time [2016-01-01T00:00:30Z, infinity)") })
         let analyzed = try await Self.rows(db, "EXPLAIN ANALYZE SELECT count(*) FROM cpu").map { $0[0].text }
-        #expect(analyzed.last?.hasPrefix("Execution: 1 rows in") == true)
+        #expect(analyzed.last?.hasPrefix("Execution: 1 row in") == true)
         try await db.close()
     }
 }

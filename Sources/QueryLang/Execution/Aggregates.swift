@@ -48,7 +48,7 @@ class AggregateState {
     /// Folds rows into groups: `groups[i]` is row i's group (rows with a NULL argument are
     /// skipped by the states that ignore NULLs).
     func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {}
-    func result(_ group: Int) -> SQLValue { .null }
+    func result(_ group: Int) throws(QueryError) -> SQLValue { .null }
 }
 
 final class CountState: AggregateState {
@@ -65,7 +65,7 @@ final class CountState: AggregateState {
         }
     }
 
-    override func result(_ group: Int) -> SQLValue { .bigint(group < counts.count ? counts[group] : 0) }
+    override func result(_ group: Int) throws(QueryError) -> SQLValue { .bigint(group < counts.count ? counts[group] : 0) }
 }
 
 /// count, sum, avg, stddev and variance: count, sum and (for spread) Welford's running
@@ -125,12 +125,15 @@ final class MomentsState: AggregateState {
         m2[g] += delta * (x - means[g])
     }
 
-    override func result(_ g: Int) -> SQLValue {
+    override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < counts.count, counts[g] > 0 else { return .null }
         let n = Double(counts[g])
         switch kind {
         case .sum:
-            if type == .bigint { return overflowed[g] ? .double(sums[g]) : .bigint(intSums[g]) }
+            if type == .bigint {
+                guard !overflowed[g] else { throw QueryError(.outOfRange, "sum() is out of range for BIGINT") }
+                return .bigint(intSums[g])
+            }
             if type == .interval { return .interval(intSums[g]) }
             return .double(sums[g])
         case .avg: return .double(sums[g] / n)
@@ -172,7 +175,7 @@ final class ExtremeState: AggregateState {
         }
     }
 
-    override func result(_ g: Int) -> SQLValue { g < best.count ? best[g] : .null }
+    override func result(_ g: Int) throws(QueryError) -> SQLValue { g < best.count ? best[g] : .null }
 }
 
 /// first(x, time) / last(x, time): the value at the smallest / largest time (ties keep
@@ -207,7 +210,7 @@ final class FirstLastState: AggregateState {
         }
     }
 
-    override func result(_ g: Int) -> SQLValue { g < values.count ? values[g] : .null }
+    override func result(_ g: Int) throws(QueryError) -> SQLValue { g < values.count ? values[g] : .null }
 }
 
 /// Exact percentiles: every value of the group is kept and sorted once at the end.
@@ -240,7 +243,7 @@ final class PercentileState: AggregateState {
         }
     }
 
-    override func result(_ g: Int) -> SQLValue {
+    override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < values.count, !values[g].isEmpty else { return .null }
         let order = values[g].indices.sorted { SQLValue.compareDoubles(values[g][$0], values[g][$1]) < 0 }
         let n = order.count
@@ -276,14 +279,14 @@ final class DistinctState: AggregateState {
         }
     }
 
-    override func result(_ g: Int) -> SQLValue {
+    override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < sets.count else { return aggregate.kind == .count ? .bigint(0) : .null }
         var plain = aggregate
         plain.distinct = false
         let state = plain.makeState()
         let items = Array(sets[g])
         let vector = Vector.build(items, type: aggregate.argument?.type ?? .null)
-        try? state.update([Int](repeating: 0, count: items.count), groupCount: 1, vector, nil)
-        return state.result(0)
+        try state.update([Int](repeating: 0, count: items.count), groupCount: 1, vector, nil)
+        return try state.result(0)
     }
 }

@@ -164,7 +164,7 @@ enum Functions {
         case "SECOND": return .double(Double(within % 60_000_000_000) / 1e9)
         case "MILLISECONDS": return .double(Double(within % 60_000_000_000) / 1e6)
         case "MICROSECONDS": return .double(Double(within % 60_000_000_000) / 1e3)
-        case "EPOCH": return .double(Double(t) / 1e9)
+        case "EPOCH": return .double(Double(TimeFormat.floorDiv(t, 1_000_000_000)) + Double(t - TimeFormat.floorDiv(t, 1_000_000_000) * 1_000_000_000) / 1e9)
         case "DOW": return .double(Double(((days % 7) + 11) % 7))  // 1970-01-01 was a Thursday (4)
         case "ISODOW": let dow = ((days % 7) + 11) % 7; return .double(Double(dow == 0 ? 7 : dow))
         case "DOY": return .double(Double(days - TimeFormat.days(year: y, month: 1, day: 1) + 1))

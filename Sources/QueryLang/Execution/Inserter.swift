@@ -20,6 +20,9 @@ enum Inserter {
             if column.type == .timestamp { timeIndex = i }
             positions.append((column, i))
         }
+        guard !insert.columns.isEmpty else {
+            throw QueryError(.unsupported, "INSERT needs a column list: INSERT INTO \(table.name) (time, …) VALUES (…)", at: insert.location)
+        }
         guard let timeIndex else { throw QueryError(.syntax, "INSERT needs a value for the time column", at: insert.location) }
         let fields = positions.filter { $0.column.type != .tag && $0.column.type != .timestamp }
         let tags = positions.filter { $0.column.type == .tag }

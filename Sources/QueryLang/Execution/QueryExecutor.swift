@@ -263,6 +263,12 @@ final class QueryExecutor: @unchecked Sendable {
             var seen = Set<[SQLValue]>()
             order = order.filter { row in seen.insert(columns.map { rows.columns[$0].value(at: row) }).inserted }
         }
+        if !plan.finalOrder.isEmpty {
+            // LATEST ON … ORDER BY: the newest rows, then the user's order.
+            let keys = plan.finalOrder
+            let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
+            order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
+        }
         let start = min(plan.offset, order.count)
         let end = plan.limit.map { min(order.count, start + $0) } ?? order.count
         let picked = Array(order[start..<end])
@@ -331,7 +337,10 @@ final class QueryExecutor: @unchecked Sendable {
         var columns: [Vector] = []
         for (k, key) in keys.enumerated() { columns.append(Vector.build(groupKeys.map { $0[k] }, type: key.type)) }
         for (aggregate, state) in zip(plan.aggregates, states) {
-            columns.append(Vector.build((0..<groupKeys.count).map { state.result($0) }, type: aggregate.type))
+            var values: [SQLValue] = []
+            values.reserveCapacity(groupKeys.count)
+            for g in 0..<groupKeys.count { values.append(try state.result(g)) }
+            columns.append(Vector.build(values, type: aggregate.type))
         }
         return Batch(columns: columns, count: groupKeys.count)
     }

@@ -265,6 +265,7 @@ extension Binder {
     }
 
     static func coerceBoolean(_ x: BoundExpr, _ location: SourceLocation) throws(QueryError) -> BoundExpr {
+        if x.type == .null { return .literal(.null, .boolean) }
         guard x.type == .boolean || x.type == .null else {
             throw QueryError(.type, "argument must be BOOLEAN, not \(x.type)", at: location)
         }

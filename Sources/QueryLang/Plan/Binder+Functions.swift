@@ -106,7 +106,9 @@ extension Binder {
             guard case .string(let unit)? = bound[0].constantValue else {
                 throw QueryError(.type, "date_trunc() needs a constant unit such as 'hour'", at: args[0].location)
             }
-            _ = try Functions.truncate(0, unit: unit)  // reject unknown units now, with a location
+            do { _ = try Functions.truncate(0, unit: unit) } catch {  // unknown units now, with a location
+                throw QueryError(error.code, error.message, at: args[0].location)
+            }
             return .function(.dateTrunc, [bound[0], try coerce(bound[1], to: .timestamp, args[1].location)], .timestamp)
         default:
             if name.hasPrefix("approx_") {
@@ -129,6 +131,9 @@ extension Binder {
         let (args, distinct) = try arguments(call, location)
         for a in args where containsAggregate(a) {
             throw QueryError(.syntax, "aggregate function calls cannot be nested", at: a.location)
+        }
+        if distinct && !["count", "sum", "avg", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "min", "max"].contains(name) {
+            throw QueryError(.unsupported, "DISTINCT is not supported in \(name)()", at: location)
         }
         var bound: [BoundExpr] = []
         for a in args { bound.append(try bind(a, &scope)) }

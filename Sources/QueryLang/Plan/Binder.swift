@@ -116,6 +116,9 @@ public enum Binder {
         }
         if let latest = query.latestOn {
             // LATEST ON time PARTITION BY tags: the newest row of each series.
+            guard latest.time.name.value.lowercased() == "time" else {
+                throw QueryError(.syntax, "LATEST ON needs the time column, not \"\(latest.time.name.value)\"", at: latest.time.location)
+            }
             guard distinctOn == nil, !distinct else {
                 throw QueryError(.syntax, "LATEST ON cannot be combined with DISTINCT", at: latest.location)
             }
@@ -135,9 +138,12 @@ public enum Binder {
             // PostgreSQL: NULLs sort as larger than every value.
             userOrder.append(SortKey(column: column, descending: descending, nullsFirst: item.nulls.map { $0 == .first } ?? descending))
         }
+        var finalOrder: [SortKey] = []
         if query.latestOn != nil && !userOrder.isEmpty {
-            // The user's order applies to the result; LATEST ON picks the newest row first.
+            // LATEST ON picks the newest row of each partition; the user's order then
+            // orders the result.
             orderBy = (distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } + orderBy.suffix(1)
+            finalOrder = userOrder
         }
         if query.latestOn == nil { orderBy = userOrder }
         if let on = distinctOn, query.latestOn == nil {
@@ -194,7 +200,7 @@ public enum Binder {
                            timeRange: timeRange, tagPredicates: tagPredicates),
             filter: filter.map(remap), groupKeys: groupKeys.map { $0.map(remap) }, aggregates: aggregates, having: having,
             projections: grouped ? projections : projections.map(remap), outputNames: outputNames, visibleCount: visible,
-            distinct: distinct, distinctOn: distinctOn, orderBy: orderBy, limit: limit, offset: offset, fill: fill)
+            distinct: distinct, distinctOn: distinctOn, orderBy: orderBy, finalOrder: finalOrder, limit: limit, offset: offset, fill: fill)
     }
 
     static func resolveTable(_ name: Identifier, _ catalog: Catalog) throws(QueryError) -> TableSchema {

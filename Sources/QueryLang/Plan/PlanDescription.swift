@@ -9,6 +9,21 @@ enum PlanDescription {
         return String((ms * 1000).rounded() / 1000)
     }
 
+    /// A tag predicate as SQL (what the index answers).
+    static func sql(_ p: TagPredicate) -> String {
+        func quoted(_ v: String) -> String { SQLValue.string(v).description }
+        func list(_ vs: [String]) -> String { "(" + vs.filter { !$0.isEmpty }.map(quoted).joined(separator: ", ") + ")" }
+        switch p.matcher {
+        case .equal(let v): return v.isEmpty ? "\(p.key) IS NULL" : "\(p.key) = \(quoted(v))"
+        case .notEqual(let v): return v.isEmpty ? "\(p.key) IS NOT NULL" : "\(p.key) <> \(quoted(v))"
+        case .in(let vs): return "\(p.key) IN \(list(vs))"
+        case .notIn(let vs): return "\(p.key) NOT IN \(list(vs))" + (vs.contains("") ? " AND \(p.key) IS NOT NULL" : "")
+        case .prefix(let v): return "\(p.key) LIKE \(quoted(v + "%"))"
+        case .regex(let r): return "\(p.key) ~ \(quoted(r.pattern))"
+        case .notRegex(let r): return "\(p.key) !~ \(quoted(r.pattern))"
+        }
+    }
+
     static func describe(_ plan: QueryPlan, engine: StorageEngine, index: TagIndex) -> [String] {
         var lines: [String] = []
         var indent = ""
@@ -43,7 +58,7 @@ enum PlanDescription {
             lines.append(indent + "series: all \(total) (no tag predicate)")
         } else {
             let selected = index.select(table: scan.table.name, scan.tagPredicates)?.count ?? 0
-            let predicates = scan.tagPredicates.map { "\($0.key) \($0.matcher)" }.joined(separator: " AND ")
+            let predicates = scan.tagPredicates.map(sql).joined(separator: " AND ")
             lines.append(indent + "series: \(selected) of \(total) from the tag index (\(predicates))")
         }
         lines.append(indent + "fields read: \(scan.fields.isEmpty ? "none" : scan.fields.joined(separator: ", ")) (\(scan.fields.count) of \(scan.table.fields.count))")

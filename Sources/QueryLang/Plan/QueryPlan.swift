@@ -54,6 +54,8 @@ public struct QueryPlan: Sendable {
     /// DISTINCT ON: projection columns that identify a row's group (first row kept).
     public var distinctOn: [Int]?
     public var orderBy: [SortKey]
+    /// LATEST ON with ORDER BY: the order of the result after the newest rows are picked.
+    public var finalOrder: [SortKey] = []
     public var limit: Int?
     public var offset: Int
     /// Gap filling of a time_bucket key between the WHERE bounds.

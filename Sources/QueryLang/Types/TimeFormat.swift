@@ -101,6 +101,8 @@ enum TimeFormat {
             }
             nanos += (hour * 3600 + minute * 60 + second) * nanosPerSecond
         }
+        // "2016-01-01 00:30:00.000000 +0000" (TSBS, PostgreSQL output): a space before the offset.
+        if i + 1 < b.count, b[i] == 32, b[i + 1] == 43 || b[i + 1] == 45 || b[i + 1] == 90 { i += 1 }
         if i < b.count {
             if b[i] == 90 || b[i] == 122 {
                 i += 1
