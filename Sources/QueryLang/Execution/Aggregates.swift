@@ -58,11 +58,14 @@ final class CountState: AggregateState {
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
+        var counts = self.counts
+        self.counts = []
         if star || values?.values.validity == nil {
             for g in groups { counts[g] += 1 }
         } else if let valid = values?.values.validity {
             for (i, g) in groups.enumerated() where valid[i] { counts[g] += 1 }
         }
+        self.counts = counts
     }
 
     override func result(_ group: Int) throws(QueryError) -> SQLValue { .bigint(group < counts.count ? counts[group] : 0) }
@@ -98,6 +101,20 @@ final class MomentsState: AggregateState {
         }
         let spread = kind != .sum && kind != .avg
         let valid = values.values.validity
+        // The state's arrays move into locals for the loop: class properties accessed
+        // per row would pay a dynamic exclusivity check each time.
+        var counts = self.counts, sums = self.sums, intSums = self.intSums
+        var overflowed = self.overflowed, means = self.means, m2 = self.m2
+        self.counts = []; self.sums = []; self.intSums = []; self.overflowed = []; self.means = []; self.m2 = []
+        defer {
+            self.counts = counts; self.sums = sums; self.intSums = intSums
+            self.overflowed = overflowed; self.means = means; self.m2 = m2
+        }
+        func welford(_ g: Int, _ x: Double) {
+            let delta = x - means[g]
+            means[g] += delta / Double(counts[g])
+            m2[g] += delta * (x - means[g])
+        }
         switch values.values {
         case .double(let v, _):
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
@@ -108,8 +125,8 @@ final class MomentsState: AggregateState {
         case .bigint(let v, _):
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
                 counts[g] += 1
-                let (s, o) = intSums[g].addingReportingOverflow(v[i])
-                intSums[g] = s
+                let (sum, o) = intSums[g].addingReportingOverflow(v[i])
+                intSums[g] = sum
                 if o { overflowed[g] = true }
                 sums[g] += Double(v[i])
                 if spread { welford(g, Double(v[i])) }
@@ -119,11 +136,6 @@ final class MomentsState: AggregateState {
         }
     }
 
-    @inline(__always) func welford(_ g: Int, _ x: Double) {
-        let delta = x - means[g]
-        means[g] += delta / Double(counts[g])
-        m2[g] += delta * (x - means[g])
-    }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < counts.count, counts[g] > 0 else { return .null }
@@ -161,6 +173,10 @@ final class ExtremeState: AggregateState {
         if best.count < groupCount { best += [SQLValue](repeating: .null, count: groupCount - best.count) }
         if case .double(let v, let valid) = values.values {
             // Typed loop for the common case; NaN sorts above every number.
+            var best = self.best
+            self.best = []
+            defer { self.best = best }
+            let max = self.max
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
                 guard case .double(let b) = best[g] else { best[g] = .double(v[i]); continue }
                 let c = SQLValue.compareDoubles(v[i], b)
