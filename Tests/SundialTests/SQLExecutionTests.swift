@@ -180,6 +180,28 @@ import Sundial
         try await db.close()
     }
 
+    @Test func withQueriesAndSubqueriesInFrom() async throws {
+        let db = try await Self.database(Self.sample)
+        #expect(try await Self.rows(db, """
+            WITH peaks AS (SELECT host, max(usage) AS peak FROM cpu GROUP BY host),
+                 high AS (SELECT host FROM peaks WHERE peak > 20)
+            SELECT count(*) FROM high
+            """) == [[.bigint(2)]])
+        #expect(try await Self.rows(db, """
+            SELECT p.host, p.peak * 2 AS doubled FROM (SELECT host, max(usage) AS peak FROM cpu GROUP BY host) AS p
+            WHERE p.peak < 50 ORDER BY doubled DESC LIMIT 1
+            """) == [[.string("a"), .double(60)]])
+        #expect(try await Self.rows(db, "SELECT avg(u) FROM (SELECT usage AS u FROM cpu WHERE host = 'a') t") == [[.double(20)]])
+        // A WITH query sees only the names defined before it.
+        do {
+            _ = try await Self.rows(db, "WITH a AS (SELECT * FROM b), b AS (SELECT * FROM cpu) SELECT * FROM a")
+            Issue.record("a WITH query saw a later name")
+        } catch let error as QueryError {
+            #expect(error.code == .unknownTable)
+        }
+        try await db.close()
+    }
+
     /// Regressions found while documenting the dialect (docs/sql.md).
     @Test func documentationFindings() async throws {
         let db = try await Self.database(Self.sample + "\nbig,host=a n=9223372036854775807i 1\nbig,host=b n=1i 1")

@@ -91,8 +91,28 @@ final class QueryExecutor: @unchecked Sendable {
         }
     }
 
+    /// The executor of a derived table's query.
+    var inner: QueryExecutor?
+
+    /// The next batch of a derived table (its visible columns).
+    func nextDerived(_ derived: DerivedPlan) throws(QueryError) -> Batch? {
+        if inner == nil { inner = QueryExecutor(plan: derived.plan, engine: engine, index: index, context: context, limits: limits) }
+        while let batch = try inner!.next() {
+            let visible = derived.plan.visibleCount
+            var input = batch.columns.count == visible ? batch : Batch(columns: Array(batch.columns.prefix(visible)), count: batch.count)
+            if let filter = plan.filter {
+                let mask = try Evaluator.evaluate(filter, input, context)
+                input = input.gathered((0..<input.count).filter { mask.value(at: $0) == .boolean(true) })
+                if input.count == 0 { continue }
+            }
+            return input
+        }
+        return nil
+    }
+
     /// The next input batch in the scan layout, filtered; nil at the end.
     func nextInput() throws(QueryError) -> Batch? {
+        if let derived = plan.scan.derived { return try nextDerived(derived) }
         if cursor == nil { cursor = try openScan() }
         while true {
             try checkTime()

@@ -10,23 +10,69 @@ import SundialStorage
 public enum Binder {
     /// Binds a SELECT over `catalog`'s tables.
     public static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue] = [], now: Int64) throws(QueryError) -> QueryPlan {
-        guard query.with.isEmpty else {
-            throw QueryError(.unsupported, "WITH is not supported yet", at: query.with[0].location)
+        try plan(query, catalog: catalog, parameters: parameters, now: now, ctes: [:], depth: 0)
+    }
+
+    /// A WITH query and the names visible to it (those defined before it).
+    struct CommonTable {
+        var query: Query
+        var environment: [String: CommonTable]
+    }
+
+    /// The most nested WITH / FROM subqueries a statement may have.
+    static let maxSubqueryDepth = 32
+
+    static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue], now: Int64,
+                     ctes outer: [String: CommonTable], depth: Int) throws(QueryError) -> QueryPlan {
+        guard depth < maxSubqueryDepth else {
+            throw QueryError(.tooDeep, "subqueries nest deeper than \(maxSubqueryDepth) levels", at: query.location)
+        }
+        var ctes = outer
+        var defined = Set<String>()
+        for cte in query.with {
+            let key = cte.name.value.lowercased()
+            guard defined.insert(key).inserted else {
+                throw QueryError(.syntax, "WITH query name \"\(cte.name.value)\" specified more than once", at: cte.name.location)
+            }
+            ctes[key] = CommonTable(query: cte.query, environment: ctes)
         }
         guard let from = query.from else {
             throw QueryError(.unsupported, "a SELECT without FROM is not supported yet", at: query.location)
         }
-        guard case .table(let tableName) = from.source else {
-            throw QueryError(.unsupported, "subqueries in FROM are not supported yet", at: from.location)
+        // The source: a table, or a derived table (a FROM subquery or a WITH name).
+        var derived: QueryPlan?
+        var qualifier: String
+        switch from.source {
+        case .subquery(let inner):
+            derived = try plan(inner, catalog: catalog, parameters: parameters, now: now, ctes: ctes, depth: depth + 1)
+            qualifier = from.alias?.value ?? ""
+        case .table(let name):
+            qualifier = from.alias?.value ?? name.value
+            if let cte = ctes[name.value.lowercased()], !name.isQuoted || ctes[name.value] != nil {
+                derived = try plan(cte.query, catalog: catalog, parameters: parameters, now: now, ctes: cte.environment, depth: depth + 1)
+            }
         }
-        let table = try resolveTable(tableName, catalog)
-        let tags = table.columns.filter { $0.type == .tag }
-        let fields = table.fields
-        var names = ["time"] + tags.map(\.name) + fields.map(\.name)
-        var types: [SQLType] = [.timestamp] + tags.map { _ in SQLType.string } + fields.map { SQLType($0.type) }
+        let table: TableSchema
+        let tags: [ColumnDefinition]
+        let fields: [ColumnDefinition]
+        var names: [String]
+        var types: [SQLType]
+        if let derived {
+            table = TableSchema(id: .max, name: qualifier.isEmpty ? "(subquery)" : qualifier, columns: [])
+            tags = []
+            fields = []
+            names = derived.columns.map(\.name)
+            types = derived.columns.map(\.type)
+        } else {
+            guard case .table(let tableName) = from.source else { preconditionFailure("a table source") }
+            table = try resolveTable(tableName, catalog)
+            tags = table.columns.filter { $0.type == .tag }
+            fields = table.fields
+            names = ["time"] + tags.map(\.name) + fields.map(\.name)
+            types = [.timestamp] + tags.map { _ in SQLType.string } + fields.map { SQLType($0.type) }
+        }
         // `table.col` qualifies with the table name or its alias only.
-        let qualifiers = [from.alias?.value ?? tableName.value]
-        try checkQualifiers(query, qualifiers)
+        try checkQualifiers(query, [qualifier])
         var scope = BindScope(names: names, types: types, parameters: parameters, now: now)
 
         // WHERE: pushdown of time and tag conjuncts, the rest stays a filter.
@@ -39,7 +85,9 @@ public enum Binder {
             }
             let bound = try coerceBoolean(try bind(condition, &scope), condition.location)
             for conjunct in conjuncts(bound) {
-                if let range = Pushdown.timeRange(conjunct) {
+                if derived != nil {
+                    residual.append(conjunct)  // a derived table has no index or time range
+                } else if let range = Pushdown.timeRange(conjunct) {
                     timeRange = Pushdown.intersect(timeRange, range)
                 } else if let predicate = Pushdown.tagPredicate(conjunct, tagColumns: 1..<(1 + tags.count)) {
                     tagPredicates.append(predicate)
@@ -174,6 +222,7 @@ public enum Binder {
         // Only the tags and fields something reads are materialized by the scan.
         let firstField = 1 + tags.count
         var map: [Int: Int] = [0: 0]
+        if derived != nil { for i in names.indices { map[i] = i } }
         var keptTags: [String] = []
         for (k, tag) in tags.enumerated() where used.contains(1 + k) {
             map[1 + k] = 1 + keptTags.count
@@ -184,8 +233,10 @@ public enum Binder {
             map[firstField + k] = 1 + keptTags.count + keptFields.count
             keptFields.append(field.name)
         }
-        names = ["time"] + keptTags + keptFields
-        types = [.timestamp] + keptTags.map { _ in SQLType.string } + keptFields.map { name in SQLType(fields.first { $0.name == name }!.type) }
+        if derived == nil {
+            names = ["time"] + keptTags + keptFields
+            types = [.timestamp] + keptTags.map { _ in SQLType.string } + keptFields.map { name in SQLType(fields.first { $0.name == name }!.type) }
+        }
         func remap(_ e: BoundExpr) -> BoundExpr { e.remapped(map) }
         let aggregates = (scope.grouping?.aggregates ?? []).map { a -> BoundAggregate in
             var b = a
@@ -197,7 +248,7 @@ public enum Binder {
 
         return QueryPlan(
             scan: ScanPlan(table: table, names: names, types: types, tagCount: keptTags.count, fields: keptFields,
-                           timeRange: timeRange, tagPredicates: tagPredicates),
+                           timeRange: timeRange, tagPredicates: tagPredicates, derived: derived.map(DerivedPlan.init)),
             filter: filter.map(remap), groupKeys: groupKeys.map { $0.map(remap) }, aggregates: aggregates, having: having,
             projections: grouped ? projections : projections.map(remap), outputNames: outputNames, visibleCount: visible,
             distinct: distinct, distinctOn: distinctOn, orderBy: orderBy, finalOrder: finalOrder, limit: limit, offset: offset, fill: fill)

@@ -43,6 +43,10 @@ enum PlanDescription {
                 + (keys.isEmpty ? "" : " by " + keys.map(\.description).joined(separator: ", ")))
         }
         if let filter = plan.filter { add("Filter \(filter)") }
+        if let derived = plan.scan.derived {
+            add("Subquery \(plan.scan.table.name)")
+            return lines + describe(derived.plan, engine: engine, index: index).map { indent + $0 }
+        }
         let scan = plan.scan
         let total = engine.seriesCount(table: scan.table.name) ?? 0
         var text = "Scan \(scan.table.name)"

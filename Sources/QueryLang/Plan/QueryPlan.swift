@@ -26,6 +26,15 @@ public struct ScanPlan: Sendable {
     public var timeRange: Range<Int64>?
     /// Tag predicates answered by the index (empty: every series).
     public var tagPredicates: [TagPredicate]
+    /// Set when the source is a subquery or a WITH query: its rows are the input (and
+    /// `table` is a placeholder named after it).
+    public var derived: DerivedPlan?
+}
+
+/// The plan of a derived table (a class: plans nest through it).
+public final class DerivedPlan: Sendable {
+    public let plan: QueryPlan
+    init(_ plan: QueryPlan) { self.plan = plan }
 }
 
 /// One ORDER BY key over the projection's output.
