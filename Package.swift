@@ -79,7 +79,7 @@ let package = Package(
                     dependencies: ["SundialQueryLang", "SundialWorkloads"],
                     path: "Tests/QueryLangTests"),
         .testTarget(name: "SundialTests",
-                    dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads"],
+                    dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads", "SundialQueryLang"],
                     path: "Tests/SundialTests"),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],

@@ -7,6 +7,7 @@ public enum AggregateKind: String, Sendable, Hashable {
     case countStar = "count(*)", count, sum, avg, min, max, first, last
     case stddev, variance, stddevPop = "stddev_pop", variancePop = "var_pop"
     case percentileDisc = "percentile_disc", percentileCont = "percentile_cont"
+    case approxPercentile = "approx_percentile", approxCountDistinct = "approx_count_distinct"
 }
 
 /// A bound aggregate call: its function, argument(s) and result type.
@@ -39,6 +40,8 @@ public struct BoundAggregate: Sendable, Hashable, CustomStringConvertible {
         case .min, .max: ExtremeState(max: kind == .max, type: type)
         case .first, .last: FirstLastState(last: kind == .last, type: type)
         case .percentileDisc, .percentileCont: PercentileState(discrete: kind == .percentileDisc, fraction: fraction ?? 0.5, type: type)
+        case .approxPercentile: ApproxPercentileState(fraction: fraction ?? 0.5)
+        case .approxCountDistinct: ApproxDistinctState()
         }
     }
 }

@@ -195,6 +195,14 @@ enum Foundationless {
         return Darwin.log(x)
         #endif
     }
+
+    static func pow(_ x: Double, _ y: Double) -> Double {
+        #if canImport(Glibc)
+        return Glibc.pow(x, y)
+        #else
+        return Darwin.pow(x, y)
+        #endif
+    }
 }
 #if canImport(Glibc)
 import Glibc

@@ -34,7 +34,7 @@ struct BindScope {
 extension Binder {
     static let aggregateNames: Set<String> = [
         "count", "sum", "avg", "min", "max", "first", "last", "stddev", "stddev_samp", "stddev_pop",
-        "variance", "var_samp", "var_pop", "percentile_disc", "percentile_cont",
+        "variance", "var_samp", "var_pop", "percentile_disc", "percentile_cont", "approx_percentile", "approx_count_distinct",
     ]
 
     static func isAggregateCall(_ e: Expr) -> Bool {

@@ -111,9 +111,6 @@ extension Binder {
             }
             return .function(.dateTrunc, [bound[0], try coerce(bound[1], to: .timestamp, args[1].location)], .timestamp)
         default:
-            if name.hasPrefix("approx_") {
-                throw QueryError(.unsupported, "\(name)() is not supported yet", at: location)
-            }
             var message = "function \(name)() does not exist"
             let known = ["abs", "round", "floor", "ceil", "ln", "sqrt", "greatest", "least", "coalesce", "lower", "upper",
                          "length", "substr", "concat", "json_extract", "time_bucket", "date_trunc", "now"] + aggregateNames.sorted()
@@ -166,6 +163,17 @@ extension Binder {
             try expectCount(name, args, 2...2, location)
             let time = try coerce(bound[1], to: .timestamp, args[1].location)
             return BoundAggregate(kind: name == "first" ? .first : .last, argument: bound[0], time: time, distinct: false, fraction: nil, type: bound[0].type)
+        case "approx_count_distinct":
+            return BoundAggregate(kind: .approxCountDistinct, argument: try one(), time: nil, distinct: false, fraction: nil, type: .bigint)
+        case "approx_percentile":
+            try expectCount(name, args, 2...2, location)
+            guard let fraction = bound[1].constantValue?.doubleValue, (0...1).contains(fraction) else {
+                throw QueryError(.outOfRange, "approx_percentile() needs a constant fraction between 0 and 1", at: args[1].location)
+            }
+            guard bound[0].type.isNumeric || bound[0].type == .null else {
+                throw QueryError(.type, "approx_percentile() needs a number, not \(bound[0].type)", at: args[0].location)
+            }
+            return BoundAggregate(kind: .approxPercentile, argument: bound[0], time: nil, distinct: false, fraction: fraction, type: .double)
         case "percentile_disc", "percentile_cont":
             try expectCount(name, args, 2...2, location)
             guard let fraction = bound[1].constantValue?.doubleValue, (0...1).contains(fraction) else {
