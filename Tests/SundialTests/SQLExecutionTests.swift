@@ -202,6 +202,25 @@ import Sundial
         try await db.close()
     }
 
+    /// Buckets of local time in a zone with daylight saving time, returned as UTC instants.
+    @Test(arguments: [
+        ("time_bucket('1 day', TIMESTAMP '2024-03-31 12:00:00', 'Europe/Berlin')", "2024-03-30T23:00:00Z"),
+        ("time_bucket('1 day', TIMESTAMP '2024-07-01 12:00:00', 'Europe/Berlin')", "2024-06-30T22:00:00Z"),
+        ("time_bucket('1 hour', TIMESTAMP '2024-10-27 00:30:00', 'Europe/Berlin')", "2024-10-27T00:00:00Z"),
+        ("time_bucket('1 hour', TIMESTAMP '2024-10-27 01:30:00', 'Europe/Berlin')", "2024-10-27T01:00:00Z"),
+        ("time_bucket('1 month', TIMESTAMP '2024-10-15 00:00:00', 'Europe/Berlin')", "2024-09-30T22:00:00Z"),
+        ("date_trunc('day', TIMESTAMP '2024-01-10 23:30:00', 'America/New_York')", "2024-01-10T05:00:00Z"),
+        ("date_trunc('week', TIMESTAMP '2024-06-05 12:00:00', 'Asia/Kolkata')", "2024-06-02T18:30:00Z"),
+        ("time_bucket('1 day', TIMESTAMP '2040-07-01 12:00:00', 'Europe/Berlin')", "2040-06-30T22:00:00Z"),
+        ("time_bucket('15 minutes', TIMESTAMP '2024-03-31 01:10:00', 'UTC')", "2024-03-31T01:00:00Z"),
+    ])
+    func timeZones(_ expression: String, _ expected: String) async throws {
+        let db = try await Self.database(Self.sample)
+        let rows = try await Self.rows(db, "SELECT \(expression) FROM cpu LIMIT 1")
+        #expect(rows.first?.first?.text == expected)
+        try await db.close()
+    }
+
     /// Regressions found while documenting the dialect (docs/sql.md).
     @Test func documentationFindings() async throws {
         let db = try await Self.database(Self.sample + "\nbig,host=a n=9223372036854775807i 1\nbig,host=b n=1i 1")

@@ -101,6 +101,15 @@ enum Functions {
         case .timeBucket:
             let w = try width(a[0])
             guard case .timestamp(let t) = a[1] else { throw QueryError(.type, "time_bucket needs a TIMESTAMP, not \(a[1].type)") }
+            if a.count > 2, case .string(let zoneName) = a[2] {
+                // Buckets of local wall-clock time, returned as the UTC instant they start.
+                guard let zone = TimeZoneRules.named(zoneName) else { throw QueryError(.invalidText, "unknown time zone \"\(zoneName)\"") }
+                var local = a
+                local[1] = .timestamp(zone.local(t))
+                local.removeLast()
+                guard case .timestamp(let bucket) = try call(.timeBucket, local, type, context) else { return .null }
+                return .timestamp(zone.utc(fromLocal: bucket, preferring: zone.offset(at: TimeFormat.floorDiv(t, 1_000_000_000))))
+            }
             if w.months > 0 {
                 guard w.nanoseconds == 0 else { throw QueryError(.invalidText, "a bucket width cannot mix months and days") }
                 let index = TimeFormat.floorDiv(monthIndex(t), w.months) * w.months
@@ -117,6 +126,11 @@ enum Functions {
             return .timestamp(bucket(t, width: w.nanoseconds, origin: origin))
         case .dateTrunc:
             guard case .timestamp(let t) = a[1] else { throw QueryError(.type, "date_trunc needs a TIMESTAMP, not \(a[1].type)") }
+            if a.count > 2 {
+                guard let zone = TimeZoneRules.named(a[2].text) else { throw QueryError(.invalidText, "unknown time zone \"\(a[2].text)\"") }
+                return .timestamp(zone.utc(fromLocal: try truncate(zone.local(t), unit: a[0].text),
+                                           preferring: zone.offset(at: TimeFormat.floorDiv(t, 1_000_000_000))))
+            }
             return .timestamp(try truncate(t, unit: a[0].text))
         case .extract:
             guard case .timestamp(let t) = a[1] else { throw QueryError(.type, "extract needs a TIMESTAMP, not \(a[1].type)") }

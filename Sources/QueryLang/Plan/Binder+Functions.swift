@@ -95,21 +95,33 @@ extension Binder {
             }
             var list = [width, try coerce(bound[1], to: .timestamp, args[1].location)]
             if args.count == 3 {
-                guard bound[2].type != .string || bound[2].constantValue.map({ TimeFormat.parseTimestamp($0.text) != nil }) == true else {
-                    throw QueryError(.unsupported, "time_bucket() with a time zone is not supported yet; pass an origin TIMESTAMP", at: args[2].location)
+                // A third argument is an origin TIMESTAMP, or a time zone name.
+                if case .string(let text)? = bound[2].constantValue, TimeFormat.parseTimestamp(text) == nil {
+                    guard TimeZoneRules.named(text) != nil else {
+                        throw QueryError(.invalidText, "unknown time zone \"\(text)\" (names as in /usr/share/zoneinfo, e.g. 'Europe/Berlin')", at: args[2].location)
+                    }
+                    list.append(.literal(.string(text), .string))
+                } else {
+                    list.append(try coerce(bound[2], to: .timestamp, args[2].location))
                 }
-                list.append(try coerce(bound[2], to: .timestamp, args[2].location))
             }
             return .function(.timeBucket, list, .timestamp)
         case "date_trunc":
-            try expectCount(name, args, 2...2, location)
+            try expectCount(name, args, 2...3, location)
             guard case .string(let unit)? = bound[0].constantValue else {
                 throw QueryError(.type, "date_trunc() needs a constant unit such as 'hour'", at: args[0].location)
             }
             do { _ = try Functions.truncate(0, unit: unit) } catch {  // unknown units now, with a location
                 throw QueryError(error.code, error.message, at: args[0].location)
             }
-            return .function(.dateTrunc, [bound[0], try coerce(bound[1], to: .timestamp, args[1].location)], .timestamp)
+            var list = [bound[0], try coerce(bound[1], to: .timestamp, args[1].location)]
+            if args.count == 3 {
+                guard case .string(let zone)? = bound[2].constantValue, TimeZoneRules.named(zone) != nil else {
+                    throw QueryError(.invalidText, "date_trunc() needs a known time zone name, e.g. 'Europe/Berlin'", at: args[2].location)
+                }
+                list.append(.literal(.string(zone), .string))
+            }
+            return .function(.dateTrunc, list, .timestamp)
         default:
             var message = "function \(name)() does not exist"
             let known = ["abs", "round", "floor", "ceil", "ln", "sqrt", "greatest", "least", "coalesce", "lower", "upper",
