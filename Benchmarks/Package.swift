@@ -6,6 +6,7 @@
 //   cd Benchmarks && swift package benchmark            # ordo-one micro benchmarks
 //   swift run -c release --package-path Benchmarks CodecReport [--smoke | --hosts N]
 //   swift run -c release --package-path Benchmarks IndexReport [--smoke | --series N]
+//   Benchmarks/compare [--smoke | --hosts N --points N --runs N]       # CompareReport vs. DuckDB, SQLite
 import PackageDescription
 
 let package = Package(
@@ -51,6 +52,13 @@ let package = Package(
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/IndexReport"),
+        .executableTarget(
+            name: "CompareReport",
+            dependencies: [
+                .product(name: "Sundial", package: "Sundial"),
+                .product(name: "SundialWorkloads", package: "Sundial"),
+            ],
+            path: "Sources/CompareReport"),
     ],
     swiftLanguageModes: [.v6]
 )
