@@ -119,6 +119,21 @@ final class MomentsState: AggregateState {
             m2[g] += delta * (x - means[g])
         }
         switch values.values {
+        case .double(let v, _) where !spread && valid == nil:
+            // sum/avg of a column without NULLs: the tightest loop.
+            counts.withUnsafeMutableBufferPointer { c in
+                sums.withUnsafeMutableBufferPointer { s in
+                    v.withUnsafeBufferPointer { x in
+                        groups.withUnsafeBufferPointer { gs in
+                            for i in 0..<gs.count {
+                                let g = gs[i]
+                                c[g] += 1
+                                s[g] += x[i]
+                            }
+                        }
+                    }
+                }
+            }
         case .double(let v, _):
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
                 counts[g] += 1

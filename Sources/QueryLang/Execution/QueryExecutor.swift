@@ -227,10 +227,17 @@ final class QueryExecutor: @unchecked Sendable {
                 var j = i + 1
                 while j < out.count && on.allSatisfy({ out.columns[$0].rowsEqual(j, j - 1) }) { j += 1 }
                 var winner = i
-                var winnerKeys = keys.map { out.columns[$0.column].value(at: i) }
-                for r in (i + 1)..<j {
-                    let candidate = keys.map { out.columns[$0.column].value(at: r) }
-                    if Self.precedes(candidate, winnerKeys, keys) == true { winner = r; winnerKeys = candidate }
+                var winnerKeys: [SQLValue]
+                if lastPoint {
+                    // A run is one series' rows in ascending time: its last row is newest.
+                    winner = j - 1
+                    winnerKeys = keys.map { out.columns[$0.column].value(at: winner) }
+                } else {
+                    winnerKeys = keys.map { out.columns[$0.column].value(at: i) }
+                    for r in (i + 1)..<j {
+                        let candidate = keys.map { out.columns[$0.column].value(at: r) }
+                        if Self.precedes(candidate, winnerKeys, keys) == true { winner = r; winnerKeys = candidate }
+                    }
                 }
                 let group = on.map { out.columns[$0].value(at: winner) }
                 if let current = best[group], Self.precedes(winnerKeys, current.sort, keys) != true {
