@@ -168,26 +168,13 @@ final class QueryExecutor: @unchecked Sendable {
         }
         var order = Array(0..<rows.count)
         let keys = plan.orderBy.isEmpty ? (plan.distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } : plan.orderBy
-        if !keys.isEmpty {
-            let sortColumns = keys.map { rows.columns[$0.column] }
-            order.sort { a, b in
-                for (k, key) in keys.enumerated() {
-                    let x = sortColumns[k].value(at: a), y = sortColumns[k].value(at: b)
-                    if x.isNull || y.isNull {
-                        if x.isNull && y.isNull { continue }
-                        return x.isNull == key.nullsFirst
-                    }
-                    let c = SQLValue.compare(x, y) ?? 0
-                    if c != 0 { return key.descending ? c > 0 : c < 0 }
-                }
-                return a < b
-            }
-        }
+        Self.sort(&order, rows, plan.distinctOrder ?? keys)
         if plan.distinct || plan.distinctOn != nil {
             let columns = plan.distinctOn ?? Array(0..<plan.visibleCount)
             var seen = Set<[SQLValue]>()
             order = order.filter { row in seen.insert(columns.map { rows.columns[$0].value(at: row) }).inserted }
         }
+        if plan.distinctOrder != nil { Self.sort(&order, rows, keys) }
         let start = min(plan.offset, order.count)
         let end = plan.limit.map { min(order.count, start + $0) } ?? order.count
         let picked = Array(order[start..<end])
@@ -202,6 +189,24 @@ final class QueryExecutor: @unchecked Sendable {
             offset += chunk.count
         }
         return out
+    }
+
+    /// Sorts row numbers by `keys` (ties keep the earlier row first).
+    static func sort(_ order: inout [Int], _ rows: Batch, _ keys: [SortKey]) {
+        guard !keys.isEmpty else { return }
+        let sortColumns = keys.map { rows.columns[$0.column] }
+        order.sort { a, b in
+            for (k, key) in keys.enumerated() {
+                let x = sortColumns[k].value(at: a), y = sortColumns[k].value(at: b)
+                if x.isNull || y.isNull {
+                    if x.isNull && y.isNull { continue }
+                    return x.isNull == key.nullsFirst
+                }
+                let c = SQLValue.compare(x, y) ?? 0
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return a < b
+        }
     }
 
     /// Hash aggregation: every input batch's key vectors give each row a group number;

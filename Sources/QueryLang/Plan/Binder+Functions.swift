@@ -56,7 +56,7 @@ extension Binder {
             return .function(name == "ln" ? .ln : .sqrt, [try numeric(0)], .double)
         case "greatest", "least", "coalesce":
             guard !args.isEmpty else { throw QueryError(.type, "\(name)() needs at least one argument", at: location) }
-            let type = try commonType(bound.map(\.type), location)
+            let type = try commonType(bound, location)
             let coerced = try zip(bound, args).map { (pair) throws(QueryError) -> BoundExpr in try coerce(pair.0, to: type, pair.1.location) }
             let f: ScalarFunction = name == "greatest" ? .greatest : (name == "least" ? .least : .coalesce)
             return .function(f, coerced, type)

@@ -85,15 +85,17 @@ public enum Binder {
         let visible = projections.count
 
         // ORDER BY and DISTINCT ON refer to outputs (by ordinal or name) or expressions.
-        func outputColumn(_ e: Expr) throws(QueryError) -> Int {
+        func outputColumn(_ e: Expr, _ clause: String) throws(QueryError) -> Int {
+            try rejectConstant(e, clause)
             if case .literal(.integer(let text)) = e.kind {
                 guard let n = Int(text), n >= 1, n <= visible else {
                     throw QueryError(.syntax, "position \(text) is not in the select list (1 to \(visible))", at: e.location)
                 }
                 return n - 1
             }
+            // Names are those of the select list; hidden sort columns are found by value below.
             if case .column(let ref) = e.kind, ref.table == nil,
-               let i = outputNames.firstIndex(where: { ref.name.isQuoted ? $0 == ref.name.value : $0.lowercased() == ref.name.value.lowercased() }),
+               let i = outputNames.prefix(visible).firstIndex(where: { ref.name.isQuoted ? $0 == ref.name.value : $0.lowercased() == ref.name.value.lowercased() }),
                projectionItems[i].alias != nil || scope.resolve(ref.name) == nil {
                 return i
             }
@@ -110,7 +112,7 @@ public enum Binder {
         case .rows?: distinct = true
         case .on(let exprs)?:
             var columns: [Int] = []
-            for e in exprs { columns.append(try outputColumn(e)) }
+            for e in exprs { columns.append(try outputColumn(e, "DISTINCT ON")) }
             distinctOn = columns
         case nil: break
         }
@@ -120,9 +122,9 @@ public enum Binder {
                 throw QueryError(.syntax, "LATEST ON cannot be combined with DISTINCT", at: latest.location)
             }
             var columns: [Int] = []
-            for column in latest.partitionBy { columns.append(try outputColumn(Expr(.column(column), at: column.location))) }
+            for column in latest.partitionBy { columns.append(try outputColumn(Expr(.column(column), at: column.location), "LATEST ON")) }
             distinctOn = columns
-            let timeColumn = try outputColumn(Expr(.column(latest.time), at: latest.time.location))
+            let timeColumn = try outputColumn(Expr(.column(latest.time), at: latest.time.location), "LATEST ON")
             if query.orderBy.isEmpty {
                 orderBy = columns.map { SortKey(column: $0, descending: false, nullsFirst: false) }
             }
@@ -130,14 +132,17 @@ public enum Binder {
         }
         var userOrder: [SortKey] = []
         for item in query.orderBy {
-            let column = try outputColumn(item.expression)
+            let column = try outputColumn(item.expression, "ORDER BY")
             let descending = item.direction == .descending
             // PostgreSQL: NULLs sort as larger than every value.
             userOrder.append(SortKey(column: column, descending: descending, nullsFirst: item.nulls.map { $0 == .first } ?? descending))
         }
+        var distinctOrder: [SortKey]?
         if query.latestOn != nil && !userOrder.isEmpty {
-            // The user's order applies to the result; LATEST ON picks the newest row first.
-            orderBy = (distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } + orderBy.suffix(1)
+            // LATEST ON picks the newest row of each partition first; the user's order
+            // applies to the result.
+            distinctOrder = (distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } + orderBy.suffix(1)
+            orderBy = userOrder
         }
         if query.latestOn == nil { orderBy = userOrder }
         if let on = distinctOn, query.latestOn == nil {
@@ -189,7 +194,7 @@ public enum Binder {
                            timeRange: timeRange, tagPredicates: tagPredicates),
             filter: filter.map(remap), groupKeys: groupKeys.map { $0.map(remap) }, aggregates: aggregates, having: having,
             projections: grouped ? projections : projections.map(remap), outputNames: outputNames, visibleCount: visible,
-            distinct: distinct, distinctOn: distinctOn, orderBy: orderBy, limit: limit, offset: offset, fill: fill)
+            distinct: distinct, distinctOn: distinctOn, distinctOrder: distinctOrder, orderBy: orderBy, limit: limit, offset: offset, fill: fill)
     }
 
     static func resolveTable(_ name: Identifier, _ catalog: Catalog) throws(QueryError) -> TableSchema {
@@ -256,6 +261,7 @@ public enum Binder {
 
     /// A GROUP BY item: an ordinal or an output alias stands for its select item.
     static func resolveGroupItem(_ item: Expr, _ projection: [ProjectionItem], _ scope: BindScope) throws(QueryError) -> Expr {
+        try rejectConstant(item, "GROUP BY")
         if case .literal(.integer(let text)) = item.kind {
             guard let n = Int(text), n >= 1, n <= projection.count else {
                 throw QueryError(.syntax, "GROUP BY position \(text) is not in the select list (1 to \(projection.count))", at: item.location)
@@ -267,6 +273,16 @@ public enum Binder {
             return p.expr
         }
         return item
+    }
+
+    /// A bare constant other than a position in ORDER BY, GROUP BY or DISTINCT ON is a
+    /// mistake (a quoted name meant as a column?); PostgreSQL rejects it too.
+    static func rejectConstant(_ e: Expr, _ clause: String) throws(QueryError) {
+        switch e.kind {
+        case .literal(.float), .literal(.string), .literal(.boolean), .literal(.null), .literal(.duration):
+            throw QueryError(.syntax, "non-integer constant in \(clause)", at: e.location)
+        default: break
+        }
     }
 
     static func conjuncts(_ e: BoundExpr) -> [BoundExpr] {

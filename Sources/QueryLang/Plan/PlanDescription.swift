@@ -18,7 +18,12 @@ enum PlanDescription {
         if !plan.orderBy.isEmpty {
             add("Sort " + plan.orderBy.map { "\(plan.projections[$0.column])\($0.descending ? " DESC" : "")" }.joined(separator: ", "))
         }
-        if let on = plan.distinctOn { add("Distinct on " + on.map { plan.projections[$0].description }.joined(separator: ", ")) }
+        if let on = plan.distinctOn {
+            let first = plan.distinctOrder.map { order in
+                " (first by " + order.map { "\(plan.projections[$0.column])\($0.descending ? " DESC" : "")" }.joined(separator: ", ") + ")"
+            }
+            add("Distinct on " + on.map { plan.projections[$0].description }.joined(separator: ", ") + (first ?? ""))
+        }
         else if plan.distinct { add("Distinct") }
         add("Project " + plan.projections.prefix(plan.visibleCount).map(\.description).joined(separator: ", "))
         if let having = plan.having { add("Filter (having) \(having)") }

@@ -52,6 +52,10 @@ public struct QueryPlan: Sendable {
     public var distinct: Bool
     /// DISTINCT ON: projection columns that identify a row's group (first row kept).
     public var distinctOn: [Int]?
+    /// When set, DISTINCT ON keeps each group's first row in this order and the result is
+    /// then sorted by `orderBy` (LATEST ON with an ORDER BY: newest row first, then the
+    /// user's order).
+    public var distinctOrder: [SortKey]?
     public var orderBy: [SortKey]
     public var limit: Int?
     public var offset: Int
