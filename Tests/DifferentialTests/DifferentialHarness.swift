@@ -19,6 +19,8 @@ struct CaseOutcome {
     var verdict: Verdict
     /// What differs, for a report.
     var detail: String
+    /// Rows in Sundial's answer (0 when it failed).
+    var rows = 0
 }
 
 struct DifferentialHarness {
@@ -59,7 +61,7 @@ struct DifferentialHarness {
         case (.success(let s), .rows(_, let d)):
             let difference = ResultComparison.difference(sundial: s, duckdb: d.map { $0.map(Cell.init) },
                                                          ordered: ordered, orderedColumns: orderedColumns)
-            return CaseOutcome(verdict: difference == nil ? .agree : .rowsDiffer, detail: difference ?? "")
+            return CaseOutcome(verdict: difference == nil ? .agree : .rowsDiffer, detail: difference ?? "", rows: s.count)
         }
     }
 

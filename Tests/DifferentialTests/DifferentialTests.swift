@@ -56,6 +56,8 @@ import Testing
             return
         }
         var agreed = 0, bothFailed = 0, disagreed = 0
+        var kinds: [String: (cases: Int, nonEmpty: Int)] = [:]
+        let verbose = Self.environment["SUNDIAL_DIFF_VERBOSE"] != nil
         var start = Self.first
         let end = Self.first + Self.cases
         while start < end {
@@ -66,9 +68,13 @@ import Testing
             }
             let outcomes = try await harness.run(queries)
             for (number, (query, outcome)) in zip(numbers, zip(queries, outcomes)) {
+                kinds[query.kind, default: (0, 0)].cases += 1
+                if outcome.rows > 0 { kinds[query.kind, default: (0, 0)].nonEmpty += 1 }
                 switch outcome.verdict {
                 case .agree: agreed += 1
-                case .bothFailed: bothFailed += 1
+                case .bothFailed:
+                    bothFailed += 1
+                    if verbose { print("case \(number), rejected by both: \(query.sundialSQL)\n\(outcome.detail)") }
                 default:
                     disagreed += 1
                     guard disagreed <= 10 else { continue }  // minimizing costs; report the first few
@@ -88,7 +94,8 @@ import Testing
         try await harness.db.close()
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print("differential: \(Self.cases) cases from \(Self.first) (seed \(Self.seed), DuckDB \(harness.duckdb.version)): "
-              + "\(agreed) agreed, \(bothFailed) rejected by both, \(disagreed) disagreed, in \(Int(seconds)) s")
+              + "\(agreed) agreed, \(bothFailed) rejected by both, \(disagreed) disagreed, in \(Int(seconds)) s; "
+              + kinds.keys.sorted().map { "\($0): \(kinds[$0]!.cases) (\(kinds[$0]!.nonEmpty) with rows)" }.joined(separator: ", "))
         // A generator that mostly writes invalid queries tests nothing.
         #expect(bothFailed * 20 <= Self.cases, "\(bothFailed) of \(Self.cases) queries failed in both engines")
     }

@@ -245,6 +245,14 @@ struct GeneratedQuery {
     var limit: Int?
     var offset: Int?
 
+    /// The query's shape, for statistics.
+    var kind: String {
+        if fill != nil { return "FILL" }
+        if latestOn != nil { return "LATEST ON" }
+        if case .on = distinct { return "DISTINCT ON" }
+        return isAggregate ? "aggregate" : "select"
+    }
+
     /// Whether the query aggregates (GROUP BY, or an aggregate in SELECT, HAVING or ORDER BY).
     var isAggregate: Bool {
         groupKeys != nil || having != nil || select.contains { $0.expr.containsAggregate }

@@ -119,7 +119,9 @@ extension QueryGenerator {
         case 4: return .negate(expr(.bigint, d, scope))
         case 5: return .function(pick(["abs", "round", "floor", "ceil"]), [expr(.bigint, d, scope)], .bigint)
         case 6: return .function(pick(["length", "char_length"]), [expr(.string, d, scope)], .bigint)
-        case 7: return .cast(chance(0.8) ? .column("usage", .double) : expr(.double, d, scope), .bigint, colons: chance(0.5))
+        case 7:
+            let x: GeneratedExpr = if case .row = scope, chance(0.8) { .column("usage", .double) } else { expr(.double, d, scope) }
+            return .cast(x, .bigint, colons: chance(0.5))
         case 8: return .cast(expr(.boolean, d, scope), .bigint, colons: false)
         case 9:
             let args = (0..<int(2...3)).map { _ in expr(.bigint, d, scope) }
@@ -286,8 +288,12 @@ extension QueryGenerator {
     }
 
     mutating func tagPredicate() -> GeneratedExpr {
-        let tag = GeneratedExpr.column(pick(["host", "region", "env"]), .string)
-        let values = DifferentialDataSet.hosts + DifferentialDataSet.regions.compactMap { $0 } + DifferentialDataSet.envs.compactMap { $0 } + [""]
+        let name = pick(["host", "region", "env"])
+        let tag = GeneratedExpr.column(name, .string)
+        // Mostly the tag's own values, sometimes another tag's or the empty string.
+        let own = name == "host" ? DifferentialDataSet.hosts
+            : (name == "region" ? DifferentialDataSet.regions : DifferentialDataSet.envs).compactMap { $0 }
+        let values = own + own + DifferentialDataSet.hosts.prefix(2) + DifferentialDataSet.regions.compactMap { $0 } + [""]
         func value() -> GeneratedExpr { .literal(.string(values[Int(rng.next() % UInt64(values.count))]), .string) }
         switch int(0...9) {
         case 0: return .comparison("=", tag, value())

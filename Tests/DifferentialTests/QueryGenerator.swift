@@ -54,7 +54,7 @@ struct QueryGenerator {
         }
     }
 
-    mutating func whereConjuncts(timeWindow: Bool) -> [GeneratedExpr] {
+    mutating func whereConjuncts(timeWindow: Bool, predicates: ClosedRange<Int> = 0...2) -> [GeneratedExpr] {
         var out: [GeneratedExpr] = []
         if timeWindow {
             let start = timestampLiteral(coercible: true)
@@ -67,7 +67,7 @@ struct QueryGenerator {
                 out.append(.comparison(pick(["<", "<="]), .column("time", .timestamp), end))
             }
         }
-        for _ in 0..<int(0...2) { out.append(predicate()) }
+        for _ in 0..<int(predicates) { out.append(predicate()) }
         return shuffled(out)
     }
 
@@ -154,7 +154,7 @@ struct QueryGenerator {
             items.append(.init(expr: aggregateExpression(scope), alias: chance(0.3) ? "a\(i)" : nil))
         }
         q.select = shuffled(items)
-        q.conjuncts = whereConjuncts(timeWindow: chance(0.3))
+        q.conjuncts = whereConjuncts(timeWindow: chance(0.3), predicates: 0...1)
         if keyCount > 0 {
             q.groupKeys = keys
             q.keyReferences = keys.indices.map { k in
@@ -162,7 +162,7 @@ struct QueryGenerator {
                 return q.select[i].alias != nil && chance(0.5) ? .alias(i) : .ordinal(i)
             }
         }
-        if chance(0.25) { q.having = expr(.boolean, 2, scope) }
+        if chance(0.25) { q.having = expr(.boolean, 1, scope) }
         if chance(0.6) {
             var targets: [GeneratedQuery.OrderItem.Target] = []
             for k in shuffled(Array(keys.indices)) where chance(0.85) {

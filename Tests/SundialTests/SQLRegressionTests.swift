@@ -172,4 +172,15 @@ import Testing
         #expect(rows[1] == [.double(-.infinity), .double(-.infinity), .double(-.infinity)])
         try await db.close()
     }
+
+    /// TSBS writes timestamps as '2016-01-01 01:38:42.000000 +0000' (a space before the
+    /// zone, as PostgreSQL accepts); every TSBS query with a time range failed to parse.
+    @Test func timestampTextWithASpaceBeforeTheZone() async throws {
+        let db = try await Self.special(["1", "2", "3"])
+        let rows = try await Self.rows(db, """
+            SELECT count(*) FROM t WHERE time >= '2016-01-01 00:00:01.000000 +0000' AND time < TIMESTAMP '2016-01-01 01:00:02 +01:00'
+            """)
+        #expect(rows == [[.bigint(1)]])
+        try await db.close()
+    }
 }
