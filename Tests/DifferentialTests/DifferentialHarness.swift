@@ -29,7 +29,7 @@ struct DifferentialHarness {
     let tables: [DuckDBTable]
     let directory: String
 
-    func sundialRows(_ sql: String) async -> Result<[[Cell]], QueryError> {
+    func sundialRows(_ sql: String, parameters: [SQLValue] = []) async -> Result<[[Cell]], QueryError> {
         // A trap in Sundial ends the test process: SUNDIAL_DIFF_LOG names a file that
         // gets each query before it runs.
         if let log = ProcessInfo.processInfo.environment["SUNDIAL_DIFF_LOG"] {
@@ -41,14 +41,14 @@ struct DifferentialHarness {
             }
         }
         do {
-            let result = try await db.query(sql)
+            let result = try await db.query(sql, parameters: parameters)
             return .success(try await result.rows().map { $0.map(Cell.init) })
         } catch {
             return .failure(error)
         }
     }
 
-    func judge(sundial: Result<[[Cell]], QueryError>, duckdb: DuckDBResult, ordered: Bool, orderedColumns: [Int]) -> CaseOutcome {
+    func judge(sundial: Result<[[Cell]], QueryError>, duckdb: DuckDBResult, order: ResultComparison.Order) -> CaseOutcome {
         switch (sundial, duckdb) {
         case (.failure(let s), .error(let d)):
             return CaseOutcome(verdict: .bothFailed, detail: "Sundial: \(s)\nDuckDB: \(d)")
@@ -59,8 +59,7 @@ struct DifferentialHarness {
         case (.success(let rows), .error(let d)):
             return CaseOutcome(verdict: .duckdbFailed, detail: "DuckDB failed: \(d)\nSundial returned \(rows.count) rows")
         case (.success(let s), .rows(_, let d)):
-            let difference = ResultComparison.difference(sundial: s, duckdb: d.map { $0.map(Cell.init) },
-                                                         ordered: ordered, orderedColumns: orderedColumns)
+            let difference = ResultComparison.difference(sundial: s, duckdb: d.map { $0.map(Cell.init) }, order: order)
             return CaseOutcome(verdict: difference == nil ? .agree : .rowsDiffer, detail: difference ?? "", rows: s.count)
         }
     }
@@ -70,8 +69,8 @@ struct DifferentialHarness {
         let answers = try duckdb.run(tables: tables, queries: queries.map(\.duckDBSQL), in: directory)
         var out: [CaseOutcome] = []
         for (query, answer) in zip(queries, answers) {
-            let mine = await sundialRows(query.sundialSQL)
-            out.append(judge(sundial: mine, duckdb: answer, ordered: query.orderIsTotal, orderedColumns: query.orderedColumns))
+            let mine = await sundialRows(query.sundialSQL, parameters: query.parameters)
+            out.append(judge(sundial: mine, duckdb: answer, order: query.order))
         }
         return out
     }
@@ -81,7 +80,7 @@ struct DifferentialHarness {
         let answers = try duckdb.run(tables: tables, queries: pairs.map(\.duckdb), in: directory)
         var out: [CaseOutcome] = []
         for (pair, answer) in zip(pairs, answers) {
-            out.append(judge(sundial: await sundialRows(pair.sundial), duckdb: answer, ordered: pair.ordered, orderedColumns: []))
+            out.append(judge(sundial: await sundialRows(pair.sundial), duckdb: answer, order: pair.ordered ? .total(keys: nil) : .partial([])))
         }
         return out
     }

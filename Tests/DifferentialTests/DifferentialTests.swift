@@ -17,6 +17,12 @@
 //
 // Each case's query derives from the seed and its number alone, so a reported case
 // reruns with the same SUNDIAL_DIFF_SEED (and SUNDIAL_DIFF_FIRST=<case> to start there).
+// SUNDIAL_DIFF_VERBOSE=1 prints the queries both engines reject; SUNDIAL_DIFF_LOG=<file>
+// gets each query before Sundial runs it (a trap ends the process). To look at one
+// query by hand, over the same data, with both answers printed in full:
+//
+//   SUNDIAL_DIFF_SQL="SELECT …" SUNDIAL_DIFF_DUCKDB_SQL="SELECT …" \
+//     swift test --skip-build --filter DifferentialTests/handWrittenQuery
 import Foundation
 import Sundial
 import SundialTestSupport
@@ -43,6 +49,25 @@ import Testing
         let db = try await Database.open(at: "/data", configuration: configuration(FaultInjectingFileSystem()))
         try await data.load(into: db)
         return DifferentialHarness(db: db, duckdb: duckdb, tables: [try data.duckDBTable(in: directory.path)], directory: directory.path)
+    }
+
+    /// Runs SUNDIAL_DIFF_SQL in Sundial and SUNDIAL_DIFF_DUCKDB_SQL in DuckDB over the
+    /// random table and prints both answers (skipped without them).
+    @Test(.enabled(if: environment["SUNDIAL_DIFF_SQL"] != nil && environment["SUNDIAL_DIFF_DUCKDB_SQL"] != nil))
+    func handWrittenQuery() async throws {
+        let directory = try TemporaryDirectory(prefix: "sundial-differential")
+        defer { directory.remove() }
+        let harness = try await Self.harness(DifferentialDataSet(seed: Self.seed, rows: 2_000), in: directory)
+        let sql = Self.environment["SUNDIAL_DIFF_SQL"]!, duckdbSQL = Self.environment["SUNDIAL_DIFF_DUCKDB_SQL"]!
+        switch await harness.sundialRows(sql) {
+        case .success(let rows): print("Sundial: \(rows.count) rows\n" + rows.map(ResultComparison.render).joined(separator: "\n"))
+        case .failure(let error): print("Sundial failed: \(error)")
+        }
+        switch try harness.duckdb.run(tables: harness.tables, queries: [duckdbSQL], in: directory.path)[0] {
+        case .rows(_, let rows): print("DuckDB: \(rows.count) rows\n" + rows.map { ResultComparison.render($0.map(Cell.init)) }.joined(separator: "\n"))
+        case .error(let error): print("DuckDB failed: \(error)")
+        }
+        try await harness.db.close()
     }
 
     @Test func randomQueriesAgreeWithDuckDB() async throws {

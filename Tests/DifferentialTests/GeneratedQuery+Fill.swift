@@ -100,6 +100,6 @@ extension GeneratedQuery {
         outer.aggregateNames = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ($1, "__f\($0)") })
         sql += " SELECT " + selectList(outer) + " FROM h"
         if let having { sql += " WHERE " + outer.sql(having) }
-        return sql + orderClause(outer, orderBy) + limitClause
+        return sql + orderClause(outer, orderBy) + duckDBLimit
     }
 }

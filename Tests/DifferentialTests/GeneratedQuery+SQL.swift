@@ -6,7 +6,9 @@
 //                            are BIGINT: CAST(5 AS BIGINT)
 //   ORDER BY without NULLS   PostgreSQL puts NULLs last ascending, first descending;
 //                            DuckDB last always: the NULLS clause is always written
-//   round(DOUBLE)            float8 rounds half to even in PostgreSQL: round_even(x, 0)
+//   round, floor, ceil       PostgreSQL has only the float8 (and numeric) ones: a BIGINT
+//                            argument gives a DOUBLE, rounded half to even: round_even
+//                            of a DOUBLE cast
 //   ~ and !~                 DuckDB's ~ is not a regex search: regexp_matches
 //   first/last(x, t)         TimescaleDB's, NULL values kept: arg_min_null/arg_max_null
 //   percentile_disc          quantile_disc
@@ -16,9 +18,17 @@
 //                            fails): spelled out with count and isfinite
 //   extract(SECOND|MILLISECONDS)  fractional in PostgreSQL, whole in DuckDB: derived
 //                            from MICROSECONDS; other fields are cast to DOUBLE
-//   date_trunc               DuckDB returns a DATE for day and coarser units: cast back
+//   date_trunc               time_bucket of the unit (Mondays for weeks): DuckDB 1.4's
+//                            `date_trunc(u, t) <= c` is true for some t past c (a
+//                            rewrite), and it returns DATEs for day and coarser units
 //   time_bucket              DuckDB's default origin matches TimescaleDB's only for
 //                            some widths: 2000-01-03 is passed explicitly
+//   GROUP BY                 keys computed in a subquery (__k0, …) and grouped by name:
+//                            DuckDB does not always match a key inside HAVING or the
+//                            select list (`HAVING NOT (usage > 0.0)`)
+//   INTERVAL                 microseconds only (to_microseconds): DuckDB keeps days apart
+//                            and then compares and sorts '1 day -7 hours' unlike
+//                            '17 hours'; PostgreSQL's comparisons normalize
 //   LATEST ON                row_number() over the partition, newest first
 //   FILL                     generated buckets × the other keys' values, left-joined
 //                            (see `duckDBFill`)
@@ -50,7 +60,7 @@ extension GeneratedLiteral {
             }
         case .interval(let ns, let months, let style):
             let text = Self.intervalText(ns, months: months)
-            if dialect == .duckdb { return "INTERVAL '\(text)'" }
+            if dialect == .duckdb { return months == 0 ? "to_microseconds(CAST(\(ns / 1_000) AS BIGINT))" : "INTERVAL '\(text)'" }
             switch style {
             case .typed: return "INTERVAL '\(text)'"
             case .text: return "'\(text)'"
@@ -125,9 +135,13 @@ struct SQLPrinter {
         switch e {
         case .column(let name, _): return column(name)
         case .literal(let l, _): return l.sql(dialect)
+        case .parameter(let n, let l, _): return duck ? l.sql(dialect) : "$\(n)"
         case .negate(let x): return "(- \(sql(x)))"
         case .not(let x): return "(NOT \(sql(x)))"
         case .arithmetic(let op, let a, let b, _):
+            if duck && op == "-" && a.type == .timestamp && b.type == .timestamp {
+                return "to_microseconds(epoch_us(\(sql(a))) - epoch_us(\(sql(b))))"
+            }
             let o = duck && op == "/" && a.type == .bigint && b.type == .bigint ? "//" : op
             return "(\(sql(a)) \(o) \(sql(b)))"
         case .comparison(let op, let a, let b): return "(\(sql(a)) \(op) \(sql(b)))"
@@ -173,8 +187,11 @@ struct SQLPrinter {
             }
             return "time_bucket(\(([width.sql(.sundial), sql(time)] + (origin.map { [sql($0)] } ?? [])).joined(separator: ", ")))"
         case .dateTrunc(let unit, let x):
-            if duck { return "CAST(date_trunc('\(unit)', \(sql(x))) AS TIMESTAMP)" }
-            return "date_trunc('\(unit)', \(sql(x)))"
+            guard duck else { return "date_trunc('\(unit)', \(sql(x)))" }
+            let width = ["second": "1 second", "minute": "1 minute", "hour": "1 hour", "day": "1 day", "week": "7 days",
+                         "month": "1 month", "quarter": "3 months", "year": "1 year"][unit]!
+            let origin = ["month", "quarter", "year"].contains(unit) ? "" : ", TIMESTAMP '2000-01-03 00:00:00'"
+            return "time_bucket(INTERVAL '\(width)', \(sql(x))\(origin))"
         case .key(let i, _):
             if let keyNames { return keyNames[i] }
             return sql(keys[i])
@@ -190,10 +207,10 @@ struct SQLPrinter {
         switch name {
         case "round":
             if args.count == 2, case .literal(.bigint(let digits), _) = args[1] { return "round(\(sql(args[0])), \(digits))" }
-            if args[0].type == .double { return "round_even(\(sql(args[0])), 0)" }
-            return "round(\(list))"
+            return "round_even(CAST(\(sql(args[0])) AS DOUBLE), 0)"
+        case "floor", "ceil", "ceiling":
+            return "\(name == "floor" ? "floor" : "ceil")(CAST(\(sql(args[0])) AS DOUBLE))"
         case "substr", "substring": return "substring(\(list))"
-        case "ceiling": return "ceil(\(list))"
         case "char_length": return "length(\(list))"
         default: return "\(name)(\(list))"
         }
@@ -333,10 +350,23 @@ extension GeneratedQuery {
             var outer = p
             outer.qualifier = q
             return "SELECT " + selectList(outer) + " FROM (SELECT *, row_number() OVER (PARTITION BY \(partition) ORDER BY \(inner.column("time")) DESC) AS __rn FROM m AS \(q)"
-                + whereClause(inner) + ") AS \(q) WHERE __rn = 1" + orderClause(outer, order) + limitClause
+                + whereClause(inner) + ") AS \(q) WHERE __rn = 1" + orderClause(outer, order) + duckDBLimit
         }
-        var sql = "SELECT " + distinctClause(p) + selectList(p) + " FROM " + from + whereClause(p) + groupClause(p)
+        if let keys = groupKeys, !keys.isEmpty {
+            var outer = p
+            outer.keyNames = keys.indices.map { "__k\($0)" }
+            let computed = keys.enumerated().map { "\(p.sql($1)) AS __k\($0)" }.joined(separator: ", ")
+            var sql = "SELECT " + distinctClause(outer) + selectList(outer) + " FROM (SELECT *, \(computed) FROM " + from + whereClause(p)
+                + ") AS \(tableAlias ?? "m") GROUP BY " + outer.keyNames!.joined(separator: ", ")
+            if let having { sql += " HAVING " + outer.sql(having) }
+            return sql + orderClause(outer, orderBy) + duckDBLimit
+        }
+        var sql = "SELECT " + distinctClause(p) + selectList(p) + " FROM " + from + whereClause(p)
         if let having { sql += " HAVING " + p.sql(having) }
-        return sql + orderClause(p, orderBy) + limitClause
+        return sql + orderClause(p, orderBy) + duckDBLimit
+    }
+
+    /// DuckDB answers with every row when any LIMIT rows would do (see `Order.some`).
+    var duckDBLimit: String { limitsUnorderedRows ? "" : limitClause
     }
 }

@@ -7,7 +7,6 @@ extension GeneratedQuery {
     var shrinks: [GeneratedQuery] {
         var out: [GeneratedQuery] = []
         func add(_ q: GeneratedQuery) {
-            if (q.limit != nil || q.offset != nil) && !q.orderIsTotal { return }
             if case .on = q.distinct, !q.orderIsTotal { return }
             out.append(q)
         }

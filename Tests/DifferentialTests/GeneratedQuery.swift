@@ -1,6 +1,7 @@
 // The generator's model of a query: small enough to shrink, rich enough to cover the
 // SELECT grammar Sundial supports. `GeneratedQuery+SQL.swift` prints it in Sundial's
 // dialect and, translated to PostgreSQL's semantics, in DuckDB's.
+import Sundial
 
 /// The type of a generated expression (Sundial's SQL types).
 enum ValueType: String, CaseIterable, Hashable {
@@ -51,6 +52,8 @@ struct GeneratedAggregate: Hashable {
 indirect enum GeneratedExpr: Hashable {
     case column(String, ValueType)
     case literal(GeneratedLiteral, ValueType)
+    /// `$n` in Sundial (the value passed as parameter n), the literal in DuckDB.
+    case parameter(Int, GeneratedLiteral, ValueType)
     case negate(GeneratedExpr)
     case not(GeneratedExpr)
     /// `+ - * / %` with the result type.
@@ -84,7 +87,7 @@ indirect enum GeneratedExpr: Hashable {
 
     var type: ValueType {
         switch self {
-        case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .searchedCase(_, _, _, let t),
+        case .column(_, let t), .literal(_, let t), .parameter(_, _, let t), .arithmetic(_, _, _, let t), .searchedCase(_, _, _, let t),
              .simpleCase(_, _, _, _, let t), .cast(_, let t, _), .function(_, _, let t), .key(_, let t):
             t
         case .negate(let e): e.type
@@ -99,7 +102,7 @@ indirect enum GeneratedExpr: Hashable {
     /// The direct subexpressions (aggregate arguments included).
     var children: [GeneratedExpr] {
         switch self {
-        case .column, .literal, .key: []
+        case .column, .literal, .parameter, .key: []
         case .negate(let e), .not(let e), .isNull(let e, _), .like(let e, _, _), .regex(let e, _, _), .cast(let e, _, _),
              .extract(_, let e), .dateTrunc(_, let e):
             [e]
@@ -119,7 +122,7 @@ indirect enum GeneratedExpr: Hashable {
         var it = new.makeIterator()
         func next() -> GeneratedExpr { it.next()! }
         switch self {
-        case .column, .literal, .key: return self
+        case .column, .literal, .parameter, .key: return self
         case .negate: return .negate(next())
         case .not: return .not(next())
         case .isNull(_, let n): return .isNull(next(), negated: n)
@@ -175,6 +178,21 @@ indirect enum GeneratedExpr: Hashable {
     var isTimeColumn: Bool {
         if case .column("time", _) = self { return true }
         return false
+    }
+}
+
+extension GeneratedLiteral {
+    /// The literal as a parameter value.
+    var value: SQLValue {
+        switch self {
+        case .null: .null
+        case .bigint(let v): .bigint(v)
+        case .double(let v): .double(v)
+        case .string(let v): .string(v)
+        case .boolean(let v): .boolean(v)
+        case .timestamp(let v, _): .timestamp(v)
+        case .interval(let v, _, _): .interval(v)
+        }
     }
 }
 
@@ -291,6 +309,37 @@ struct GeneratedQuery {
             return on.allSatisfy { ordered.contains(select[$0].expr) }
         }
         return ordered.contains(.column("time", .timestamp))
+    }
+
+    /// How to compare this query's answers (see `ResultComparison.Order`).
+    var order: ResultComparison.Order {
+        if limitsUnorderedRows { return .some(limit: limit, offset: offset ?? 0) }
+        guard orderIsTotal else { return .partial(orderedColumns) }
+        let visible = orderedColumns
+        if !orderBy.isEmpty && visible.count == orderBy.count { return .total(keys: visible) }
+        // A hidden DOUBLE key may tie within the tolerance and flip: order by what shows.
+        let hiddenDouble = orderBy.contains { item in
+            if case .expression(let e) = item.target, selectIndex(item.target) == nil { e.type == .double } else { false }
+        }
+        return hiddenDouble ? .partial(visible) : .total(keys: nil)
+    }
+
+    /// LIMIT or OFFSET without an ORDER BY that fixes the order: any rows will do.
+    var limitsUnorderedRows: Bool { (limit != nil || offset != nil) && !orderIsTotal }
+
+    /// The values of `$1`, `$2`, … (NULL for numbers no longer used after shrinking).
+    var parameters: [SQLValue] {
+        var found: [Int: SQLValue] = [:]
+        func collect(_ e: GeneratedExpr) {
+            if case .parameter(let n, let value, _) = e { found[n] = value.value }
+            e.children.forEach(collect)
+        }
+        select.forEach { collect($0.expr) }
+        conjuncts.forEach(collect)
+        groupKeys?.forEach(collect)
+        having.map(collect)
+        for item in orderBy { if case .expression(let e) = item.target { collect(e) } }
+        return (1..<((found.keys.max() ?? 0) + 1)).map { found[$0] ?? .null }
     }
 
     /// Output columns whose values ORDER BY fixes in sequence (the leading ORDER BY items

@@ -41,6 +41,13 @@ extension QueryGenerator {
     }
 
     mutating func literal(_ type: ValueType) -> GeneratedExpr {
+        let e = plainLiteral(type)
+        guard chance(0.06), case .literal(let value, let t) = e else { return e }
+        parameterCount += 1
+        return .parameter(parameterCount, value, t)
+    }
+
+    mutating func plainLiteral(_ type: ValueType) -> GeneratedExpr {
         if type != .timestamp && type != .interval && chance(0.04) { return .literal(.null, type) }
         switch type {
         case .double: return .literal(.double(Double(int(-80...80)) / 4), .double)
@@ -86,13 +93,14 @@ extension QueryGenerator {
     }
 
     mutating func doubleExpr(_ d: Int, _ scope: Scope) -> GeneratedExpr {
-        switch int(0...14) {
+        switch int(0...15) {
         case 0, 1:
             let a = expr(.double, d, scope), b = numeric(d, scope)
             return chance(0.5) ? .arithmetic(pick(["+", "-", "*"]), a, b, .double) : .arithmetic(pick(["+", "-", "*"]), b, a, .double)
         case 2: return .arithmetic("/", numeric(d, scope), nonZero(.double, d, scope), .double)
         case 3: return .negate(expr(.double, d, scope))
         case 4: return .function(pick(["abs", "floor", "ceil", "round"]), [expr(.double, d, scope)], .double)
+        case 14: return .function(pick(["floor", "ceil", "round"]), [expr(.bigint, d, scope)], .double)
         case 5: return .function("round", [expr(.double, d, scope), .literal(.bigint(Int64(int(0...2))), .bigint)], .double)
         case 6: return .function("sqrt", [.function("abs", [numeric(d, scope)], .double)], .double)
         case 7:
@@ -117,11 +125,17 @@ extension QueryGenerator {
         case 0, 1: return .arithmetic(pick(["+", "-", "*"]), expr(.bigint, d, scope), expr(.bigint, d, scope), .bigint)
         case 2, 3: return .arithmetic(pick(["/", "%"]), expr(.bigint, d, scope), nonZero(.bigint, d, scope), .bigint)
         case 4: return .negate(expr(.bigint, d, scope))
-        case 5: return .function(pick(["abs", "round", "floor", "ceil"]), [expr(.bigint, d, scope)], .bigint)
+        case 5: return .function("abs", [expr(.bigint, d, scope)], .bigint)
         case 6: return .function(pick(["length", "char_length"]), [expr(.string, d, scope)], .bigint)
         case 7:
-            let x: GeneratedExpr = if case .row = scope, chance(0.8) { .column("usage", .double) } else { expr(.double, d, scope) }
-            return .cast(x, .bigint, colons: chance(0.5))
+            // `usage` is always finite; anything else is clamped, so that no row (counted or
+            // not, LIMIT 0 or not) fails: when an engine evaluates a failing expression is
+            // its own business.
+            if case .row = scope, chance(0.8) { return .cast(.column("usage", .double), .bigint, colons: chance(0.5)) }
+            let clamped = GeneratedExpr.function("least", [
+                .function("greatest", [expr(.double, d, scope), .literal(.double(-1e6), .double)], .double),
+                .literal(.double(1e6), .double)], .double)
+            return .cast(clamped, .bigint, colons: chance(0.5))
         case 8: return .cast(expr(.boolean, d, scope), .bigint, colons: false)
         case 9:
             let args = (0..<int(2...3)).map { _ in expr(.bigint, d, scope) }

@@ -16,6 +16,8 @@ struct QueryGenerator {
 
     var rng: SplitMix64
     let data: DifferentialDataSet
+    /// The last `$n` handed out.
+    var parameterCount = 0
 
     init(seed: UInt64, data: DifferentialDataSet) {
         rng = SplitMix64(seed: seed)
@@ -86,7 +88,11 @@ struct QueryGenerator {
             if case .rows = q.distinct {
                 for i in shuffled(Array(q.select.indices)) { targets.append(reference(q, i)) }
             } else {
-                for _ in 0..<int(0...2) { targets.append(chance(0.7) ? reference(q, int(0...(q.select.count - 1))) : .expression(expr(pick([.double, .string, .bigint]), 1, .row))) }
+                for _ in 0..<int(0...2) {
+                    let e = expr(pick([.double, .string, .bigint]), 1, .row)
+                    switch e { case .literal, .parameter: continue; default: break }
+                    targets.append(chance(0.7) ? reference(q, int(0...(q.select.count - 1))) : .expression(e))
+                }
                 if chance(0.7) { targets.insert(.expression(.column("time", .timestamp)), at: int(0...targets.count)) }
             }
             q.orderBy = targets.map { orderItem($0) }
@@ -98,6 +104,10 @@ struct QueryGenerator {
     /// An ORDER BY target naming select item `i` (ordinal, alias or the expression).
     mutating func reference(_ q: GeneratedQuery, _ i: Int) -> GeneratedQuery.OrderItem.Target {
         if q.select[i].alias != nil && chance(0.5) { return .alias(i) }
+        switch q.select[i].expr {
+        case .literal, .parameter: return .ordinal(i)  // a bare constant is a position or an error
+        default: break
+        }
         return chance(0.5) ? .ordinal(i) : .expression(q.select[i].expr)
     }
 
@@ -107,7 +117,11 @@ struct QueryGenerator {
     }
 
     mutating func addLimit(_ q: inout GeneratedQuery) {
-        guard q.orderIsTotal else { return }
+        guard q.orderIsTotal else {
+            // Any rows will do: checked as a part of DuckDB's full answer.
+            if q.fill == nil && chance(0.15) { q.limit = pick([0, 1, 5, 20]); if chance(0.3) { q.offset = pick([1, 4]) } }
+            return
+        }
         if chance(0.4) { q.limit = pick([0, 1, 2, 5, 10, 30]) }
         if chance(0.2) { q.offset = pick([0, 1, 3, 10]) }
     }

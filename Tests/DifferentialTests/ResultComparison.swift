@@ -98,12 +98,6 @@ enum Cell: CustomStringConvertible {
         }
     }
 
-    /// A number rounded to 8 significant digits, so values within the tolerance sort alike.
-    static func coarse(_ v: Double) -> Double {
-        guard v.isFinite, v != 0 else { return v.isNaN ? .infinity : v }
-        return Double(String(format: "%.8e", v)) ?? v
-    }
-
     /// A total order for sorting rows before a multiset comparison.
     static func precedes(_ a: Cell, _ b: Cell) -> Bool? {
         if a.rank != b.rank { return a.rank < b.rank }
@@ -114,9 +108,8 @@ enum Cell: CustomStringConvertible {
         case (.other(let x), .other(let y)): return x == y ? nil : x < y
         default:
             guard let x = a.number, let y = b.number else { return nil }
-            let (cx, cy) = (coarse(x), coarse(y))
             if x.isNaN || y.isNaN { return x.isNaN == y.isNaN ? nil : !x.isNaN }
-            return cx == cy ? nil : cx < cy
+            return x == y ? nil : x < y
         }
     }
 
@@ -127,13 +120,84 @@ enum Cell: CustomStringConvertible {
 }
 
 enum ResultComparison {
+    /// What the query's ORDER BY promises.
+    enum Order {
+        /// Nothing, or the sequence of these output columns only (the rows compare as a
+        /// multiset).
+        case partial([Int])
+        /// Every row's place. With `keys` (every ORDER BY item is one of these output
+        /// columns), rows whose keys are equal within the tolerance may come in either order.
+        case total(keys: [Int]?)
+        /// LIMIT/OFFSET without a total order: Sundial's rows must be that many of the
+        /// rows DuckDB returns without the LIMIT and OFFSET.
+        case some(limit: Int?, offset: Int)
+    }
+
+    /// Whether every row of `part` is a distinct row of `whole`.
+    static func isSubMultiset(_ part: [[Cell]], of whole: [[Cell]]) -> Bool {
+        var unmatched = whole
+        for row in part {
+            guard let i = unmatched.firstIndex(where: { rowsMatch($0, row) }) else { return false }
+            unmatched.remove(at: i)
+        }
+        return true
+    }
+
     static func rowsMatch(_ a: [Cell], _ b: [Cell]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { Cell.matches($0, $1) }
     }
 
     static func render(_ row: [Cell]) -> String { "(" + row.map(\.description).joined(separator: ", ") + ")" }
 
+    /// Whether two lists of rows hold the same rows, in any order.
+    static func sameMultiset(_ a: [[Cell]], _ b: [[Cell]]) -> Bool {
+        guard a.count == b.count else { return false }
+        let x = a.sorted(by: Cell.rowPrecedes), y = b.sorted(by: Cell.rowPrecedes)
+        if zip(x, y).allSatisfy({ rowsMatch($0, $1) }) { return true }
+        // Values within the tolerance may sort apart: match greedily instead.
+        var unmatched = y
+        for row in x {
+            guard let i = unmatched.firstIndex(where: { rowsMatch($0, row) }) else { return false }
+            unmatched.remove(at: i)
+        }
+        return true
+    }
+
     /// nil when the results agree; otherwise what differs.
+    static func difference(sundial: [[Cell]], duckdb: [[Cell]], order: Order) -> String? {
+        switch order {
+        case .total(let keys?):
+            // Runs of rows whose keys tie (within the tolerance) compare as multisets.
+            guard sundial.count == duckdb.count else { break }
+            var i = 0
+            while i < sundial.count {
+                let key = keys.map { sundial[i][$0] }
+                var j = i + 1
+                while j < sundial.count && rowsMatch(keys.map { sundial[j][$0] }, key) { j += 1 }
+                if !sameMultiset(Array(sundial[i..<j]), Array(duckdb[i..<j])) {
+                    return "row \(i) differs (order is fixed by ORDER BY):\n  Sundial: \(render(sundial[i]))\n  DuckDB:  \(render(duckdb[i]))"
+                        + sample(sundial, duckdb)
+                }
+                i = j
+            }
+            return nil
+        case .total(nil): return difference(sundial: sundial, duckdb: duckdb, ordered: true, orderedColumns: [])
+        case .partial(let columns): return difference(sundial: sundial, duckdb: duckdb, ordered: false, orderedColumns: columns)
+        case .some(let limit, let offset):
+            let expected = min(limit ?? .max, max(0, duckdb.count - offset))
+            if sundial.count != expected {
+                return "Sundial returned \(sundial.count) rows; LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset) of DuckDB's \(duckdb.count) rows is \(expected)"
+                    + sample(sundial, duckdb)
+            }
+            if !isSubMultiset(sundial, of: duckdb) {
+                let strays = sundial.filter { row in !duckdb.contains { rowsMatch($0, row) } }.prefix(5)
+                return "Sundial returned rows DuckDB does not have (LIMIT without a total order): " + strays.map(render).joined(separator: " ")
+            }
+            return nil
+        }
+        return difference(sundial: sundial, duckdb: duckdb, ordered: true, orderedColumns: [])
+    }
+
     static func difference(sundial: [[Cell]], duckdb: [[Cell]], ordered: Bool, orderedColumns: [Int]) -> String? {
         if sundial.count != duckdb.count {
             return "Sundial returned \(sundial.count) rows, DuckDB \(duckdb.count)" + sample(sundial, duckdb)
@@ -147,8 +211,9 @@ enum ResultComparison {
             }
             return nil
         }
-        let s = sundial.sorted(by: Cell.rowPrecedes), d = duckdb.sorted(by: Cell.rowPrecedes)
-        for (x, y) in zip(s, d) where !rowsMatch(x, y) {
+        if !sameMultiset(sundial, duckdb) {
+            let s = sundial.sorted(by: Cell.rowPrecedes), d = duckdb.sorted(by: Cell.rowPrecedes)
+            let (x, y) = zip(s, d).first { !rowsMatch($0, $1) } ?? (s[0], d[0])
             let onlySundial = s.filter { row in !d.contains { rowsMatch($0, row) } }.prefix(5)
             let onlyDuck = d.filter { row in !s.contains { rowsMatch($0, row) } }.prefix(5)
             return "the rows differ (compared as multisets):\n  first difference: Sundial \(render(x)) vs DuckDB \(render(y))"

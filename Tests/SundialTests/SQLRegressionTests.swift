@@ -158,6 +158,8 @@ import Testing
             }
         }
         #expect(try await Self.rows(db, "SELECT x FROM t ORDER BY 1") == [[.double(1)]])
+        // A duration is an interval, not a bare constant (PostgreSQL takes INTERVAL '1 hour').
+        #expect(try await Self.rows(db, "SELECT x FROM t ORDER BY 1h") == [[.double(1)]])
         try await db.close()
     }
 
@@ -181,6 +183,27 @@ import Testing
             SELECT count(*) FROM t WHERE time >= '2016-01-01 00:00:01.000000 +0000' AND time < TIMESTAMP '2016-01-01 01:00:02 +01:00'
             """)
         #expect(rows == [[.bigint(1)]])
+        try await db.close()
+    }
+
+    /// floor, ceil and round of a BIGINT were BIGINTs, so `floor(n) / 4` divided integers;
+    /// PostgreSQL has only the double precision (and numeric) functions: a DOUBLE.
+    @Test func roundingABigintGivesADouble() async throws {
+        let db = try await Self.special(["1"], ns: [-5])
+        let result = try await db.query("SELECT floor(n) / 4, ceil(n), round(n), abs(n) FROM t")
+        #expect(result.columns.map(\.type) == [.double, .double, .double, .bigint])
+        #expect(try await result.rows() == [[.double(-1.25), .double(-5), .double(-5), .bigint(5)]])
+        try await db.close()
+    }
+
+    /// A bare NULL in AND/OR made the whole expression NULL (`NULL OR TRUE` is TRUE), and
+    /// in LIKE or ~ it failed ("need a string operand").
+    @Test func bareNullInLogicAndPatterns() async throws {
+        let db = try await Self.special(["1", "10"])
+        let logic = try await Self.rows(db, "SELECT NULL OR x > 5, NULL AND x > 5 FROM t ORDER BY time")
+        #expect(logic == [[.null, .boolean(false)], [.boolean(true), .null]])
+        let patterns = try await Self.rows(db, "SELECT NULL LIKE 'a%', NULL !~ 'a' FROM t")
+        #expect(patterns == [[.null, .null], [.null, .null]])
         try await db.close()
     }
 }

@@ -157,7 +157,7 @@ extension Binder {
             guard case .string(let p)? = try bind(pattern, &scope).constantValue else {
                 throw QueryError(.unsupported, "the pattern of LIKE must be a constant string", at: pattern.location)
             }
-            return .like(x, LikePattern(p), negated: negated)
+            return .like(try coerce(x, to: .string, a.location), LikePattern(p), negated: negated)
         case .caseWhen(let operand, let branches, let otherwise):
             var conditions: [BoundExpr] = []
             var results: [BoundExpr] = []
@@ -264,11 +264,12 @@ extension Binder {
         }
     }
 
+    /// `x` as a BOOLEAN; a bare NULL becomes a BOOLEAN NULL (so `NULL OR TRUE` is TRUE).
     static func coerceBoolean(_ x: BoundExpr, _ location: SourceLocation) throws(QueryError) -> BoundExpr {
         guard x.type == .boolean || x.type == .null else {
             throw QueryError(.type, "argument must be BOOLEAN, not \(x.type)", at: location)
         }
-        return x
+        return x.type == .null ? .literal(.null, .boolean) : x
     }
 
     /// `x` as `type` where SQL converts implicitly: NULL to anything, BIGINT to DOUBLE,
@@ -311,8 +312,9 @@ extension Binder {
             guard case .string(let pattern)? = r.constantValue else {
                 throw QueryError(.unsupported, "the pattern of ~ must be a constant string", at: location)
             }
+            let subject = try coerce(l, to: .string, location)
             do {
-                return .regex(l, try BoundedRegex(pattern), negated: op == .notRegexMatch)
+                return .regex(subject, try BoundedRegex(pattern), negated: op == .notRegexMatch)
             } catch {
                 throw QueryError(.invalidText, "\(error)", at: location)
             }

@@ -279,7 +279,7 @@ public enum Binder {
     /// mistake (a quoted name meant as a column?); PostgreSQL rejects it too.
     static func rejectConstant(_ e: Expr, _ clause: String) throws(QueryError) {
         switch e.kind {
-        case .literal(.float), .literal(.string), .literal(.boolean), .literal(.null), .literal(.duration):
+        case .literal(.float), .literal(.string), .literal(.boolean), .literal(.null):
             throw QueryError(.syntax, "non-integer constant in \(clause)", at: e.location)
         default: break
         }
