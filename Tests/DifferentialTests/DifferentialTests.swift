@@ -118,7 +118,8 @@ import Testing
         }
         try await harness.db.close()
         let seconds = Double((ContinuousClock.now - started).components.seconds)
-        print("differential: \(Self.cases) cases from \(Self.first) (seed \(Self.seed), DuckDB \(harness.duckdb.version)): "
+        let version = harness.duckdb.version == DuckDB.pinnedVersion ? "" : ", not the pinned \(DuckDB.pinnedVersion)"
+        print("differential: \(Self.cases) cases from \(Self.first) (seed \(Self.seed), DuckDB \(harness.duckdb.version)\(version)): "
               + "\(agreed) agreed, \(bothFailed) rejected by both, \(disagreed) disagreed, in \(Int(seconds)) s; "
               + kinds.keys.sorted().map { "\($0): \(kinds[$0]!.cases) (\(kinds[$0]!.nonEmpty) with rows)" }.joined(separator: ", "))
         // A generator that mostly writes invalid queries tests nothing.

@@ -108,6 +108,9 @@ struct SQLPrinter {
     let dialect: Dialect
     /// Qualifies every column reference (`x.host`) when set.
     var qualifier: String?
+    /// How Sundial's text spells column names (names resolve case-insensitively unless
+    /// quoted).
+    var spelling: GeneratedQuery.Spelling = .plain
     /// The GROUP BY keys, printed in place of `.key(i)`.
     var keys: [GeneratedExpr] = []
     /// In the outer query of DuckDB's FILL translation: keys and aggregates are columns.
@@ -115,8 +118,12 @@ struct SQLPrinter {
     var aggregateNames: [GeneratedAggregate: String]?
 
     func column(_ name: String) -> String {
-        let quoted = dialect == .duckdb ? "\"\(name)\"" : name
-        return qualifier.map { "\($0).\(quoted)" } ?? quoted
+        let spelled = switch (dialect, spelling) {
+        case (.duckdb, _), (.sundial, .quoted): "\"\(name)\""
+        case (.sundial, .uppercase): name.uppercased()
+        case (.sundial, .plain): name
+        }
+        return qualifier.map { "\($0).\(spelled)" } ?? spelled
     }
 
     func typeName(_ t: ValueType) -> String {
@@ -258,13 +265,14 @@ extension GeneratedQuery {
     ]
 
     func printer(_ dialect: Dialect) -> SQLPrinter {
-        SQLPrinter(dialect: dialect, qualifier: tableAlias, keys: groupKeys ?? [])
+        SQLPrinter(dialect: dialect, qualifier: tableAlias, spelling: spelling, keys: groupKeys ?? [])
     }
 
     var from: String { "m" + (tableAlias.map { " AS \($0)" } ?? "") }
 
     func selectList(_ p: SQLPrinter) -> String {
-        if star && p.dialect == .sundial { return "*" }
+        if star && p.dialect == .sundial { return starQualifier.map { "\($0).*" } ?? "*" }
+        if star, let q = starQualifier, q != (tableAlias ?? "m") { return "\(q).*" }  // an error in both
         return select.map { item in p.sql(item.expr) + (item.alias.map { " AS \($0)" } ?? "") }.joined(separator: ", ")
     }
 

@@ -246,8 +246,13 @@ struct GeneratedQuery {
         var high: Int64
     }
 
+    enum Spelling { case plain, quoted, uppercase }
+
     /// `SELECT *` (the select items are then the table's columns, in order).
     var star = false
+    /// `SELECT q.*`: the table's name or alias, or (rarely) a wrong name both must reject.
+    var starQualifier: String?
+    var spelling = Spelling.plain
     var select: [SelectItem] = []
     var tableAlias: String?
     var distinct: Distinct = .none

@@ -46,6 +46,8 @@ struct QueryGenerator {
         else if roll < 0.93 { q = latestOnQuery() }
         else { q = fillQuery() }
         if chance(0.15) { q.tableAlias = pick(["x", "m"]) }
+        if q.star && chance(0.3) { q.starQualifier = chance(0.1) ? "y" : (q.tableAlias ?? "m") }
+        if chance(0.1) { q.spelling = pick([.quoted, .uppercase]) }
         return q
     }
 
@@ -193,6 +195,8 @@ struct QueryGenerator {
             }
             q.orderBy = targets.map { orderItem($0) }
         }
+        // DISTINCT may only sort by what it shows (PostgreSQL's rule).
+        if chance(0.1) && q.orderBy.allSatisfy({ q.selectIndex($0.target) != nil }) { q.distinct = .rows }
         addLimit(&q)
         return q
     }

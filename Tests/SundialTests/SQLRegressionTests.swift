@@ -206,4 +206,31 @@ import Testing
         #expect(patterns == [[.null, .null], [.null, .null]])
         try await db.close()
     }
+
+    /// `SELECT y.* FROM t` listed t's columns; PostgreSQL: missing FROM-clause entry.
+    @Test func wildcardOfAnotherTableIsRejected() async throws {
+        let db = try await Self.special(["1"])
+        do {
+            _ = try await Self.rows(db, "SELECT y.* FROM t")
+            Issue.record("SELECT y.* FROM t succeeded")
+        } catch {
+            #expect((error as? QueryError)?.message == "missing FROM-clause entry for table \"y\"")
+        }
+        #expect(try await Self.rows(db, "SELECT t.* FROM t").first?.count == 4)
+        try await db.close()
+    }
+
+    /// SELECT DISTINCT … ORDER BY something not shown sorted by a value that one of the
+    /// merged rows happened to have; PostgreSQL rejects it.
+    @Test func distinctSortsOnlyByWhatItShows() async throws {
+        let db = try await Self.special(["1", "1", "2"], ns: [3, 1, 2])
+        do {
+            _ = try await Self.rows(db, "SELECT DISTINCT x FROM t ORDER BY n")
+            Issue.record("SELECT DISTINCT x FROM t ORDER BY n succeeded")
+        } catch {
+            #expect((error as? QueryError)?.message == "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+        }
+        #expect(try await Self.rows(db, "SELECT DISTINCT x FROM t ORDER BY x DESC") == [[.double(2)], [.double(1)]])
+        try await db.close()
+    }
 }

@@ -133,6 +133,10 @@ public enum Binder {
         var userOrder: [SortKey] = []
         for item in query.orderBy {
             let column = try outputColumn(item.expression, "ORDER BY")
+            // Which of a group of equal rows would give the hidden value is undefined.
+            if distinct && column >= visible {
+                throw QueryError(.syntax, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", at: item.expression.location)
+            }
             let descending = item.direction == .descending
             // PostgreSQL: NULLs sort as larger than every value.
             userOrder.append(SortKey(column: column, descending: descending, nullsFirst: item.nulls.map { $0 == .first } ?? descending))
@@ -206,22 +210,26 @@ public enum Binder {
     }
 
     static func checkQualifiers(_ query: Query, _ allowed: [String]) throws(QueryError) {
-        var bad: ColumnReference?
+        var bad: Identifier?
+        func check(_ t: Identifier) {
+            if bad == nil, !allowed.contains(where: { t.isQuoted ? $0 == t.value : $0.lowercased() == t.value.lowercased() }) { bad = t }
+        }
         func check(_ e: Expr) {
-            visit(e) { x in
-                if case .column(let ref) = x.kind, let t = ref.table,
-                   !allowed.contains(where: { t.isQuoted ? $0 == t.value : $0.lowercased() == t.value.lowercased() }), bad == nil {
-                    bad = ref
-                }
+            visit(e) { x in if case .column(let ref) = x.kind, let t = ref.table { check(t) } }
+        }
+        for item in query.projection {
+            switch item.kind {
+            case .expression(let e, _): check(e)
+            case .qualifiedWildcard(let t): check(t)
+            case .wildcard: break
             }
         }
-        for item in query.projection { if case .expression(let e, _) = item.kind { check(e) } }
         if let w = query.where { check(w) }
         for g in query.groupBy?.items ?? [] { check(g) }
         if let h = query.having { check(h) }
         for o in query.orderBy { check(o.expression) }
-        if let bad, let t = bad.table {
-            throw QueryError(.unknownColumn, "missing FROM-clause entry for table \"\(t.value)\"", at: t.location)
+        if let bad {
+            throw QueryError(.unknownColumn, "missing FROM-clause entry for table \"\(bad.value)\"", at: bad.location)
         }
     }
 
