@@ -4,7 +4,8 @@
 //
 // A deterministic random table (DifferentialDataSet) is loaded into both engines;
 // random queries (QueryGenerator) run in both; answers must agree (ResultComparison):
-// in order when ORDER BY fixes it, else as multisets; doubles within 1e-9 relative;
+// in order when ORDER BY fixes it, else as multisets; doubles within 1e-9 (relative,
+// absolute below 1);
 // NULL equal to NULL. A disagreement is shrunk to a small query and reported with both
 // texts and the differing rows.
 //

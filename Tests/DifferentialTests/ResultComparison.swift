@@ -1,6 +1,8 @@
 // Comparing a Sundial result with DuckDB's. Values are compared by meaning: numbers by
-// value whether BIGINT, DOUBLE, HUGEINT or DECIMAL (doubles within a relative 1e-9, NaN
-// equal to NaN), timestamps and intervals in nanoseconds, NULL equal to NULL. Rows are
+// value whether BIGINT, DOUBLE, HUGEINT or DECIMAL (doubles within a relative 1e-9 —
+// absolute below 1, where a sum of inexact terms that cancels keeps only the rounding of
+// its order — NaN equal to NaN), timestamps and intervals in nanoseconds, NULL equal to
+// NULL. Rows are
 // compared in order when the query's ORDER BY fixes it, else as multisets — and then the
 // columns ORDER BY does fix must still come in the same sequence.
 import Foundation
@@ -80,7 +82,7 @@ enum Cell: CustomStringConvertible {
 
     static let tolerance = 1e-9
 
-    /// Equal in meaning (doubles within the relative tolerance).
+    /// Equal in meaning (doubles within the tolerance: relative, absolute below 1).
     static func matches(_ a: Cell, _ b: Cell) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
@@ -94,7 +96,7 @@ enum Cell: CustomStringConvertible {
             if x.isNaN || y.isNaN { return x.isNaN && y.isNaN }
             if x == y { return true }
             if x.isInfinite || y.isInfinite { return false }
-            return abs(x - y) <= tolerance * max(abs(x), abs(y))
+            return abs(x - y) <= tolerance * max(abs(x), abs(y), 1)
         }
     }
 
