@@ -5,9 +5,8 @@
 // A deterministic random table (DifferentialDataSet) is loaded into both engines;
 // random queries (QueryGenerator) run in both; answers must agree (ResultComparison):
 // in order when ORDER BY fixes it, else as multisets; doubles within 1e-9 (relative,
-// absolute below 1);
-// NULL equal to NULL. A disagreement is shrunk to a small query and reported with both
-// texts and the differing rows.
+// absolute below 1); NULL equal to NULL. A disagreement is shrunk to a small query and
+// reported with both texts and the differing rows.
 //
 // DuckDB comes from its Python package: Scripts/install-deps installs it (a virtual
 // environment in ~/.cache/sundial/duckdb-venv); without it these tests fail and say so.
