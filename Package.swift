@@ -81,6 +81,11 @@ let package = Package(
         .testTarget(name: "SundialTests",
                     dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads", "SundialQueryLang"],
                     path: "Tests/SundialTests"),
+        // SQL answers checked against DuckDB (needs python3 with duckdb: Scripts/install-deps).
+        .testTarget(name: "SundialDifferentialTests",
+                    dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads"],
+                    path: "Tests/DifferentialTests",
+                    exclude: ["duckdb_runner.py"]),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],
                     path: "Tests/WorkloadsTests"),

@@ -290,7 +290,9 @@ final class PercentileState: AggregateState {
         let low = Int(position.rounded(.down))
         let high = Swift.min(low + 1, n - 1)
         let a = values[g][order[low]], b = values[g][order[high]]
-        let value = a + (b - a) * (position - Double(low))
+        // On a row exactly, its value: interpolating would turn an infinite one into NaN
+        // (∞ − ∞). PostgreSQL interpolates only between two rows, as here.
+        let value = position == Double(low) ? a : a + (b - a) * (position - Double(low))
         return type == .timestamp ? .timestamp(Int64(value.rounded())) : .double(value)
     }
 }

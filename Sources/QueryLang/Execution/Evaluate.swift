@@ -58,18 +58,7 @@ enum Evaluator {
         case .regex(let a, let regex, let negated):
             return try stringPredicate(a, batch, context) { regex.contains($0) != negated }
         case .caseWhen(let conditions, let results, let otherwise, let type):
-            let conditionVectors = try conditions.map { (c) throws(QueryError) -> Vector in try evaluate(c, batch, context) }
-            let resultVectors = try results.map { (r) throws(QueryError) -> Vector in try evaluate(r, batch, context) }
-            let elseVector = try otherwise.map { (o) throws(QueryError) -> Vector in try evaluate(o, batch, context) }
-            var builder = VectorBuilder(type: type, capacity: n)
-            rows: for i in 0..<n {
-                for (c, r) in zip(conditionVectors, resultVectors) where c.value(at: i) == .boolean(true) {
-                    builder.append(try Scalar.cast(r.value(at: i), to: type))
-                    continue rows
-                }
-                builder.append(try Scalar.cast(elseVector?.value(at: i) ?? .null, to: type))
-            }
-            return builder.finish()
+            return try caseWhen(conditions, results, otherwise, type, batch, context)
         case .cast(let a, let type):
             let v = try evaluate(a, batch, context)
             if v.type == type { return v }
@@ -87,6 +76,30 @@ enum Evaluator {
             }
             return builder.finish()
         }
+    }
+
+    /// CASE, lazily as SQL evaluates it: each condition only on the rows no earlier branch
+    /// took, each result only on the rows that take it, so an error in a branch not taken
+    /// (a cast out of range, a division by zero) does not fail the query.
+    static func caseWhen(_ conditions: [BoundExpr], _ results: [BoundExpr], _ otherwise: BoundExpr?, _ type: SQLType,
+                         _ batch: Batch, _ context: EvaluationContext) throws(QueryError) -> Vector {
+        var values = [SQLValue](repeating: .null, count: batch.count)
+        var pending = Array(0..<batch.count)
+        func fill(_ e: BoundExpr, _ rows: [Int]) throws(QueryError) {
+            let vector = try evaluate(e, rows.count == batch.count ? batch : batch.gathered(rows), context)
+            for (k, row) in rows.enumerated() { values[row] = try Scalar.cast(vector.value(at: k), to: type) }
+        }
+        for (condition, result) in zip(conditions, results) where !pending.isEmpty {
+            let mask = try evaluate(condition, pending.count == batch.count ? batch : batch.gathered(pending), context)
+            var taken: [Int] = [], rest: [Int] = []
+            for (k, row) in pending.enumerated() {
+                if mask.value(at: k) == .boolean(true) { taken.append(row) } else { rest.append(row) }
+            }
+            if !taken.isEmpty { try fill(result, taken) }
+            pending = rest
+        }
+        if let otherwise, !pending.isEmpty { try fill(otherwise, pending) }
+        return Vector.build(values, type: type)
     }
 
     static func stringPredicate(_ a: BoundExpr, _ batch: Batch, _ context: EvaluationContext,

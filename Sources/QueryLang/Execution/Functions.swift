@@ -71,21 +71,23 @@ enum Functions {
             default: return .double(Swift.abs(a[0].doubleValue ?? 0))
             }
         case .round:
-            if case .bigint = a[0], a.count == 1 { return a[0] }
             let x = a[0].doubleValue ?? 0
-            let digits = a.count > 1 ? Int(a[1].int64Value ?? 0) : 0
-            let scale = pow10(digits)
-            // Half away from zero, as PostgreSQL rounds numerics.
+            // round(x): half to even, as PostgreSQL rounds float8 (rint); round(x, n): half away
+            // from zero, as it rounds numerics (it has no round(float8, int)).
+            if a.count == 1 { return .double(x.rounded(.toNearestOrEven)) }
+            let scale = pow10(Int(a[1].int64Value ?? 0))
             return .double((x * scale).rounded(.toNearestOrAwayFromZero) / scale)
-        case .floor: if case .bigint = a[0] { return a[0] }; return .double((a[0].doubleValue ?? 0).rounded(.down))
-        case .ceil: if case .bigint = a[0] { return a[0] }; return .double((a[0].doubleValue ?? 0).rounded(.up))
+        case .floor: return .double((a[0].doubleValue ?? 0).rounded(.down))
+        case .ceil: return .double((a[0].doubleValue ?? 0).rounded(.up))
         case .ln:
+            // NaN passes (its logarithm is NaN), as in PostgreSQL.
             let x = a[0].doubleValue ?? 0
-            guard x > 0 else { throw QueryError(.outOfRange, x == 0 ? "cannot take logarithm of zero" : "cannot take logarithm of a negative number") }
+            guard x != 0 else { throw QueryError(.outOfRange, "cannot take logarithm of zero") }
+            guard !(x < 0) else { throw QueryError(.outOfRange, "cannot take logarithm of a negative number") }
             return .double(Foundationless.log(x))
         case .sqrt:
             let x = a[0].doubleValue ?? 0
-            guard x >= 0 else { throw QueryError(.outOfRange, "cannot take square root of a negative number") }
+            guard !(x < 0) else { throw QueryError(.outOfRange, "cannot take square root of a negative number") }
             return .double(x.squareRoot())
         case .lower: return .string(a[0].text.lowercased())
         case .upper: return .string(a[0].text.uppercased())

@@ -120,10 +120,12 @@ enum Scalar {
         switch (v, type) {
         case (.bigint(let x), .double): return .double(Double(x))
         case (.double(let x), .bigint):
+            // Half to even, as PostgreSQL converts float8 (rint).
             guard x.isFinite, abs(x.rounded()) < 9.2e18 else { throw QueryError(.outOfRange, "\(x) is out of range for BIGINT") }
-            return .bigint(Int64(x.rounded()))
+            return .bigint(Int64(x.rounded(.toNearestOrEven)))
         case (.boolean(let b), .bigint): return .bigint(b ? 1 : 0)
         case (.bigint(let x), .boolean): return .boolean(x != 0)
+        case (.boolean(let b), .string): return .string(b ? "true" : "false")  // PostgreSQL's bool::text
         case (_, .string): return .string(v.text)
         case (.string(let s), .bigint):
             guard let x = Int64(s.trimmingSpaces) else { throw QueryError(.invalidText, "invalid BIGINT: \"\(s)\"") }

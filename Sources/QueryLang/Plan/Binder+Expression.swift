@@ -157,7 +157,7 @@ extension Binder {
             guard case .string(let p)? = try bind(pattern, &scope).constantValue else {
                 throw QueryError(.unsupported, "the pattern of LIKE must be a constant string", at: pattern.location)
             }
-            return .like(x, LikePattern(p), negated: negated)
+            return .like(try coerce(x, to: .string, a.location), LikePattern(p), negated: negated)
         case .caseWhen(let operand, let branches, let otherwise):
             var conditions: [BoundExpr] = []
             var results: [BoundExpr] = []
@@ -172,7 +172,7 @@ extension Binder {
                 results.append(try bind(branch.result, &scope))
             }
             let otherwiseBound = try otherwise.map { (o) throws(QueryError) -> BoundExpr in try bind(o, &scope) }
-            let type = try commonType(results.map(\.type) + (otherwiseBound.map { [$0.type] } ?? []), e.location)
+            let type = try commonType(results + (otherwiseBound.map { [$0] } ?? []), e.location)
             return .caseWhen(conditions, results, otherwise: otherwiseBound, type)
         case .cast(let a, let type, _):
             let x = try bind(a, &scope)
@@ -264,12 +264,13 @@ extension Binder {
         }
     }
 
+    /// `x` as a BOOLEAN; a bare NULL becomes a BOOLEAN NULL (so `NULL OR TRUE` is TRUE).
     static func coerceBoolean(_ x: BoundExpr, _ location: SourceLocation) throws(QueryError) -> BoundExpr {
         if x.type == .null { return .literal(.null, .boolean) }
         guard x.type == .boolean || x.type == .null else {
             throw QueryError(.type, "argument must be BOOLEAN, not \(x.type)", at: location)
         }
-        return x
+        return x.type == .null ? .literal(.null, .boolean) : x
     }
 
     /// `x` as `type` where SQL converts implicitly: NULL to anything, BIGINT to DOUBLE,
@@ -291,8 +292,12 @@ extension Binder {
         }
     }
 
-    static func commonType(_ types: [SQLType], _ location: SourceLocation) throws(QueryError) -> SQLType {
-        let known = types.filter { $0 != .null }
+    /// The type values of `exprs` share: their one type, or DOUBLE for numbers. A string
+    /// constant takes the others' type, as PostgreSQL types an unknown literal
+    /// (`least(time, '2016-01-01')` is a TIMESTAMP).
+    static func commonType(_ exprs: [BoundExpr], _ location: SourceLocation) throws(QueryError) -> SQLType {
+        let typed = exprs.filter { $0.type != .null && !($0.type == .string && $0.constantValue != nil) }
+        let known = (typed.isEmpty ? exprs : typed).map(\.type).filter { $0 != .null }
         guard let first = known.first else { return .null }
         if known.allSatisfy({ $0 == first }) { return first }
         if known.allSatisfy(\.isNumeric) { return .double }
@@ -308,8 +313,9 @@ extension Binder {
             guard case .string(let pattern)? = r.constantValue else {
                 throw QueryError(.unsupported, "the pattern of ~ must be a constant string", at: location)
             }
+            let subject = try coerce(l, to: .string, location)
             do {
-                return .regex(l, try BoundedRegex(pattern), negated: op == .notRegexMatch)
+                return .regex(subject, try BoundedRegex(pattern), negated: op == .notRegexMatch)
             } catch {
                 throw QueryError(.invalidText, "\(error)", at: location)
             }
@@ -343,9 +349,16 @@ extension Binder {
             default: .modulo
             }
             var (a, b) = (l, r)
-            // A string constant next to a timestamp or interval takes its meaning.
-            if a.type == .string, a.constantValue != nil, b.type == .timestamp || b.type == .interval { a = try coerce(a, to: .interval, location) }
-            if b.type == .string, b.constantValue != nil, a.type == .timestamp || a.type == .interval { b = try coerce(b, to: .interval, location) }
+            // A string constant next to a timestamp or interval takes its meaning: a timestamp
+            // when one is subtracted from or from it and the text is one (PostgreSQL reads
+            // `time - '2016-01-01'` so), else an interval (`time - '1 hour'`).
+            func meaning(_ constant: BoundExpr, _ other: BoundExpr) -> SQLType {
+                guard bop == .subtract, other.type == .timestamp, case .string(let text)? = constant.constantValue,
+                      TimeFormat.parseTimestamp(text.trimmingSpaces) != nil else { return .interval }
+                return .timestamp
+            }
+            if a.type == .string, a.constantValue != nil, b.type == .timestamp || b.type == .interval { a = try coerce(a, to: meaning(a, b), location) }
+            if b.type == .string, b.constantValue != nil, a.type == .timestamp || a.type == .interval { b = try coerce(b, to: meaning(b, a), location) }
             let type: SQLType
             switch (a.type, b.type, bop) {
             case (.null, _, _), (_, .null, _): type = a.type == .null ? b.type : a.type

@@ -42,21 +42,23 @@ extension Binder {
             let x = bound[0]
             guard x.type.isNumeric || x.type == .interval || x.type == .null else { throw typeError("abs()", x.type, args[0].location) }
             return .function(.abs, [x], x.type)
+        // DOUBLE even for a BIGINT argument: PostgreSQL has no integer round/floor/ceil and
+        // resolves them to the double precision ones (`floor(n) / 4` divides doubles).
         case "round":
             try expectCount(name, args, 1...2, location)
             let x = try numeric(0)
             if args.count == 2 { return .function(.round, [x, try coerce(bound[1], to: .bigint, args[1].location)], .double) }
-            return .function(.round, [x], x.type == .bigint ? .bigint : .double)
+            return .function(.round, [x], .double)
         case "floor", "ceil", "ceiling":
             try expectCount(name, args, 1...1, location)
             let x = try numeric(0)
-            return .function(name == "floor" ? .floor : .ceil, [x], x.type == .bigint ? .bigint : .double)
+            return .function(name == "floor" ? .floor : .ceil, [x], .double)
         case "ln", "sqrt":
             try expectCount(name, args, 1...1, location)
             return .function(name == "ln" ? .ln : .sqrt, [try numeric(0)], .double)
         case "greatest", "least", "coalesce":
             guard !args.isEmpty else { throw QueryError(.type, "\(name)() needs at least one argument", at: location) }
-            let type = try commonType(bound.map(\.type), location)
+            let type = try commonType(bound, location)
             let coerced = try zip(bound, args).map { (pair) throws(QueryError) -> BoundExpr in try coerce(pair.0, to: type, pair.1.location) }
             let f: ScalarFunction = name == "greatest" ? .greatest : (name == "least" ? .least : .coalesce)
             return .function(f, coerced, type)

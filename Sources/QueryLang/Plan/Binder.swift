@@ -133,15 +133,17 @@ public enum Binder {
         let visible = projections.count
 
         // ORDER BY and DISTINCT ON refer to outputs (by ordinal or name) or expressions.
-        func outputColumn(_ e: Expr) throws(QueryError) -> Int {
+        func outputColumn(_ e: Expr, _ clause: String) throws(QueryError) -> Int {
+            try rejectConstant(e, clause)
             if case .literal(.integer(let text)) = e.kind {
                 guard let n = Int(text), n >= 1, n <= visible else {
                     throw QueryError(.syntax, "position \(text) is not in the select list (1 to \(visible))", at: e.location)
                 }
                 return n - 1
             }
+            // Names are those of the select list; hidden sort columns are found by value below.
             if case .column(let ref) = e.kind, ref.table == nil,
-               let i = outputNames.firstIndex(where: { ref.name.isQuoted ? $0 == ref.name.value : $0.lowercased() == ref.name.value.lowercased() }),
+               let i = outputNames.prefix(visible).firstIndex(where: { ref.name.isQuoted ? $0 == ref.name.value : $0.lowercased() == ref.name.value.lowercased() }),
                projectionItems[i].alias != nil || scope.resolve(ref.name) == nil {
                 return i
             }
@@ -158,7 +160,7 @@ public enum Binder {
         case .rows?: distinct = true
         case .on(let exprs)?:
             var columns: [Int] = []
-            for e in exprs { columns.append(try outputColumn(e)) }
+            for e in exprs { columns.append(try outputColumn(e, "DISTINCT ON")) }
             distinctOn = columns
         case nil: break
         }
@@ -171,9 +173,9 @@ public enum Binder {
                 throw QueryError(.syntax, "LATEST ON cannot be combined with DISTINCT", at: latest.location)
             }
             var columns: [Int] = []
-            for column in latest.partitionBy { columns.append(try outputColumn(Expr(.column(column), at: column.location))) }
+            for column in latest.partitionBy { columns.append(try outputColumn(Expr(.column(column), at: column.location), "LATEST ON")) }
             distinctOn = columns
-            let timeColumn = try outputColumn(Expr(.column(latest.time), at: latest.time.location))
+            let timeColumn = try outputColumn(Expr(.column(latest.time), at: latest.time.location), "LATEST ON")
             if query.orderBy.isEmpty {
                 orderBy = columns.map { SortKey(column: $0, descending: false, nullsFirst: false) }
             }
@@ -181,7 +183,11 @@ public enum Binder {
         }
         var userOrder: [SortKey] = []
         for item in query.orderBy {
-            let column = try outputColumn(item.expression)
+            let column = try outputColumn(item.expression, "ORDER BY")
+            // Which of a group of equal rows would give the hidden value is undefined.
+            if distinct && column >= visible {
+                throw QueryError(.syntax, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", at: item.expression.location)
+            }
             let descending = item.direction == .descending
             // PostgreSQL: NULLs sort as larger than every value.
             userOrder.append(SortKey(column: column, descending: descending, nullsFirst: item.nulls.map { $0 == .first } ?? descending))
@@ -263,22 +269,26 @@ public enum Binder {
     }
 
     static func checkQualifiers(_ query: Query, _ allowed: [String]) throws(QueryError) {
-        var bad: ColumnReference?
+        var bad: Identifier?
+        func check(_ t: Identifier) {
+            if bad == nil, !allowed.contains(where: { t.isQuoted ? $0 == t.value : $0.lowercased() == t.value.lowercased() }) { bad = t }
+        }
         func check(_ e: Expr) {
-            visit(e) { x in
-                if case .column(let ref) = x.kind, let t = ref.table,
-                   !allowed.contains(where: { t.isQuoted ? $0 == t.value : $0.lowercased() == t.value.lowercased() }), bad == nil {
-                    bad = ref
-                }
+            visit(e) { x in if case .column(let ref) = x.kind, let t = ref.table { check(t) } }
+        }
+        for item in query.projection {
+            switch item.kind {
+            case .expression(let e, _): check(e)
+            case .qualifiedWildcard(let t): check(t)
+            case .wildcard: break
             }
         }
-        for item in query.projection { if case .expression(let e, _) = item.kind { check(e) } }
         if let w = query.where { check(w) }
         for g in query.groupBy?.items ?? [] { check(g) }
         if let h = query.having { check(h) }
         for o in query.orderBy { check(o.expression) }
-        if let bad, let t = bad.table {
-            throw QueryError(.unknownColumn, "missing FROM-clause entry for table \"\(t.value)\"", at: t.location)
+        if let bad {
+            throw QueryError(.unknownColumn, "missing FROM-clause entry for table \"\(bad.value)\"", at: bad.location)
         }
     }
 
@@ -318,6 +328,7 @@ public enum Binder {
 
     /// A GROUP BY item: an ordinal or an output alias stands for its select item.
     static func resolveGroupItem(_ item: Expr, _ projection: [ProjectionItem], _ scope: BindScope) throws(QueryError) -> Expr {
+        try rejectConstant(item, "GROUP BY")
         if case .literal(.integer(let text)) = item.kind {
             guard let n = Int(text), n >= 1, n <= projection.count else {
                 throw QueryError(.syntax, "GROUP BY position \(text) is not in the select list (1 to \(projection.count))", at: item.location)
@@ -329,6 +340,16 @@ public enum Binder {
             return p.expr
         }
         return item
+    }
+
+    /// A bare constant other than a position in ORDER BY, GROUP BY or DISTINCT ON is a
+    /// mistake (a quoted name meant as a column?); PostgreSQL rejects it too.
+    static func rejectConstant(_ e: Expr, _ clause: String) throws(QueryError) {
+        switch e.kind {
+        case .literal(.float), .literal(.string), .literal(.boolean), .literal(.null):
+            throw QueryError(.syntax, "non-integer constant in \(clause)", at: e.location)
+        default: break
+        }
     }
 
     static func conjuncts(_ e: BoundExpr) -> [BoundExpr] {

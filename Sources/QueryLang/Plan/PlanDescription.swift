@@ -30,10 +30,15 @@ enum PlanDescription {
         func add(_ text: String) { lines.append(indent + text); indent += "  " }
         if let limit = plan.limit { add("Limit \(limit)" + (plan.offset > 0 ? " offset \(plan.offset)" : "")) }
         else if plan.offset > 0 { add("Offset \(plan.offset)") }
-        if !plan.orderBy.isEmpty {
-            add("Sort " + plan.orderBy.map { "\(plan.projections[$0.column])\($0.descending ? " DESC" : "")" }.joined(separator: ", "))
+        func keys(_ order: [SortKey]) -> String {
+            order.map { "\(plan.projections[$0.column])\($0.descending ? " DESC" : "")" }.joined(separator: ", ")
         }
-        if let on = plan.distinctOn { add("Distinct on " + on.map { plan.projections[$0].description }.joined(separator: ", ")) }
+        let resultOrder = plan.finalOrder.isEmpty ? plan.orderBy : plan.finalOrder
+        if !resultOrder.isEmpty { add("Sort " + keys(resultOrder)) }
+        if let on = plan.distinctOn {
+            add("Distinct on " + on.map { plan.projections[$0].description }.joined(separator: ", ")
+                + (plan.orderBy.isEmpty ? "" : " (first by " + keys(plan.orderBy) + ")"))
+        }
         else if plan.distinct { add("Distinct") }
         add("Project " + plan.projections.prefix(plan.visibleCount).map(\.description).joined(separator: ", "))
         if let having = plan.having { add("Filter (having) \(having)") }

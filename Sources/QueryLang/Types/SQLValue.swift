@@ -41,6 +41,9 @@ public enum SQLType: String, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One SQL value.
+///
+/// Equality is SQL's "not distinct": NULL equals NULL, and NaN equals NaN (as PostgreSQL
+/// groups and compares doubles), so grouping, DISTINCT and sets treat each as one value.
 public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
     case null
     case bigint(Int64)
@@ -64,6 +67,28 @@ public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var isNull: Bool { if case .null = self { true } else { false } }
+
+    public static func == (a: SQLValue, b: SQLValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bigint(let x), .bigint(let y)), (.timestamp(let x), .timestamp(let y)), (.interval(let x), .interval(let y)): x == y
+        case (.double(let x), .double(let y)): x == y || (x.isNaN && y.isNaN)
+        case (.boolean(let x), .boolean(let y)): x == y
+        case (.string(let x), .string(let y)): x == y
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        switch self {
+        case .null: break
+        case .bigint(let v), .timestamp(let v), .interval(let v): hasher.combine(v)
+        case .double(let v): hasher.combine(v.isNaN ? Double.nan : v)  // -0 and 0 hash alike already
+        case .boolean(let v): hasher.combine(v)
+        case .string(let v): hasher.combine(v)
+        }
+    }
 
     /// The value as a double, for numbers.
     public var doubleValue: Double? {

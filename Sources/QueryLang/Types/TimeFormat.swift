@@ -58,7 +58,7 @@ enum TimeFormat {
         return text + "Z"
     }
 
-    /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][Z|±HH[:MM]]`; nil when malformed.
+    /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][ ][Z|±HH[:MM]]`; nil when malformed.
     static func parseTimestamp(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         var i = 0
@@ -100,6 +100,8 @@ enum TimeFormat {
                 }
             }
             nanos += (hour * 3600 + minute * 60 + second) * nanosPerSecond
+            // A zone may follow a space, as TSBS and PostgreSQL write it: `… 01:38:42.000000 +0000`.
+            if i + 1 < b.count, b[i] == 32, b[i + 1] == 43 || b[i + 1] == 45 || b[i + 1] == 90 { i += 1 }
         }
         // "2016-01-01 00:30:00.000000 +0000" (TSBS, PostgreSQL output): a space before the offset.
         if i + 1 < b.count, b[i] == 32, b[i + 1] == 43 || b[i + 1] == 45 || b[i + 1] == 90 { i += 1 }
