@@ -169,6 +169,12 @@ indirect enum GeneratedExpr: Hashable {
         return out
     }
 
+    /// Whether `extract(field FROM …)` appears in the expression.
+    func mentions(extract field: String) -> Bool {
+        if case .extract(field, _) = self { return true }
+        return children.contains { $0.mentions(extract: field) }
+    }
+
     var containsAggregate: Bool {
         if case .aggregate = self { return true }
         return children.contains { $0.containsAggregate }
