@@ -169,6 +169,30 @@ indirect enum GeneratedExpr: Hashable {
         return out
     }
 
+    /// Whether the value's last digits may depend on the order rows are aggregated in: a
+    /// variance or standard deviation, or a sum or average of terms that are not exact
+    /// (quotients, logarithms, roots, epoch seconds).
+    var dependsOnRowOrder: Bool {
+        if case .aggregate(let a) = self {
+            switch a.kind {
+            case .stddev, .variance, .stddevSamp, .varianceSamp, .stddevPop, .variancePop: return true
+            case .sum, .avg: return a.arguments.contains { $0.isInexact }
+            default: return a.arguments.contains { $0.dependsOnRowOrder }
+            }
+        }
+        return children.contains { $0.dependsOnRowOrder }
+    }
+
+    /// Whether computing the value may round (beyond the exact sums of the data's
+    /// quarter multiples).
+    var isInexact: Bool {
+        switch self {
+        case .arithmetic("/", _, _, .double), .extract: return true
+        case .function(let name, _, _) where ["ln", "sqrt"].contains(name): return true
+        default: return children.contains { $0.isInexact }
+        }
+    }
+
     /// Whether `extract(field FROM …)` appears in the expression.
     func mentions(extract field: String) -> Bool {
         if case .extract(field, _) = self { return true }

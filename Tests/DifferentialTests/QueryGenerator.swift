@@ -195,8 +195,11 @@ struct QueryGenerator {
             }
             q.orderBy = targets.map { orderItem($0) }
         }
-        // DISTINCT may only sort by what it shows (PostgreSQL's rule).
-        if chance(0.1) && q.orderBy.allSatisfy({ q.selectIndex($0.target) != nil }) { q.distinct = .rows }
+        // DISTINCT may only sort by what it shows (PostgreSQL's rule), and merges only values
+        // both engines compute bit for bit.
+        if chance(0.1) && q.orderBy.allSatisfy({ q.selectIndex($0.target) != nil }) && !q.select.contains(where: { $0.expr.dependsOnRowOrder }) {
+            q.distinct = .rows
+        }
         addLimit(&q)
         return q
     }
