@@ -37,14 +37,19 @@ let package = Package(
         .executableTarget(
             name: "IngestReport",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "SundialStorage", package: "Sundial"),
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/IngestReport"),
         .target(name: "CBenchmarkShims", path: "Sources/CBenchmarkShims"),
+        .target(name: "BenchmarkSupport",
+                dependencies: [.product(name: "SundialStorage", package: "Sundial")],
+                path: "Sources/BenchmarkSupport"),
         .executableTarget(
             name: "IndexReport",
             dependencies: [
+                "BenchmarkSupport",
                 "CBenchmarkShims",
                 .product(name: "Sundial", package: "Sundial"),
                 .product(name: "SundialIndex", package: "Sundial"),
@@ -55,6 +60,7 @@ let package = Package(
         .executableTarget(
             name: "CompareReport",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Sundial", package: "Sundial"),
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],

@@ -1,4 +1,5 @@
 // The CSV files the peers load: written while the same data goes into Sundial.
+import BenchmarkSupport
 #if canImport(Glibc)
 import Glibc
 #endif

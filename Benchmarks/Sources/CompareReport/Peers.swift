@@ -1,6 +1,7 @@
 // The peers' side: Benchmarks/Scripts/compare_peers.py, run with the CSV files and the
 // query set, loads DuckDB and SQLite, times the same query types in their dialects and
 // writes its figures as JSON, read back here.
+import BenchmarkSupport
 import Foundation
 
 /// The query set and data description handed to the peers' script.

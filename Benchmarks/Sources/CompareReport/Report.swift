@@ -1,5 +1,6 @@
 // The markdown report: medians side by side with Sundial/best peer and the goal, bytes
 // per stored value, the result checks, and the command that made it.
+import BenchmarkSupport
 import SundialWorkloads
 
 struct Report {

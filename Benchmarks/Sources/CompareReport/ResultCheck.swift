@@ -2,6 +2,7 @@
 // timestamps as nanoseconds, columns matched by name, doubles equal to 1e-9 relative
 // (averages may be summed in another order), and the rows of a query without a total
 // ORDER BY compared as a multiset.
+import BenchmarkSupport
 import Sundial
 
 /// A result value in a form every engine's answer converts to.

@@ -1,6 +1,7 @@
 // Sundial's side of the comparison, in process: TSBS cpu-only written through
 // `Database.write(WriteBatch)` (and, in the same pass, exported as CSV for the peers),
 // flushed, then every query timed through `db.query(sql)` with all rows consumed.
+import BenchmarkSupport
 import Sundial
 import SundialWorkloads
 

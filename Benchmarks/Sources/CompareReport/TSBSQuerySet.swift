@@ -4,6 +4,7 @@
 // timescaledb/devops.go) with the tags as columns of `cpu`, so no join with a tags table,
 // and double-groupby without its CTE. The peers' texts are written from the same
 // parameters by Benchmarks/Scripts/compare_peers.py.
+import BenchmarkSupport
 import SundialWorkloads
 
 /// One query instance: its TSBS type and the parameters the peers need to write it.

@@ -9,6 +9,7 @@
 //
 //   Benchmarks/compare [--hosts N] [--points N] [--runs N] [--smoke]      # builds, finds Python
 //   Benchmarks/.build/release/CompareReport --python P --peers-script S [options]
+import BenchmarkSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,7 +93,7 @@ struct Settings {
 }
 
 let settings = Settings.parse()
-let directory = makeTemporaryDirectory()
+let directory = makeTemporaryDirectory("compare")
 let generator = TSBSDevops(hosts: settings.hosts)
 var querySet = TSBSQuerySet(hosts: settings.hosts, points: settings.points)
 if let only = settings.only {

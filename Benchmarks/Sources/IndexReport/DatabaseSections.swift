@@ -1,5 +1,6 @@
 // Sections 4–5 of IndexReport: a real database on disk — the series log and the time to
 // open at N series, then one host's rows of TSBS cpu-only through the index and without it.
+import BenchmarkSupport
 import Sundial
 import SundialIndex
 import SundialStorage

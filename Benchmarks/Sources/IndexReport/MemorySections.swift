@@ -1,5 +1,6 @@
 // Sections 1–3 of IndexReport: the series registry, the inverted index and tag listing,
 // in memory (no engine, no disk).
+import BenchmarkSupport
 import SundialIndex
 import SundialStorage
 import SundialWorkloads

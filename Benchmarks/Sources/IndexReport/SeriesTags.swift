@@ -1,4 +1,5 @@
 // The series of the in-memory and on-disk index sections: TSBS-like tag sets.
+import BenchmarkSupport
 import SundialWorkloads
 
 typealias Tags = [(key: String, value: String)]

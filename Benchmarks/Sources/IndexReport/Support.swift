@@ -1,27 +1,10 @@
-// Timing, heap accounting, number formatting and temporary directories for IndexReport.
+// Latency loops, heap accounting and report tables for IndexReport (the shared helpers
+// are in BenchmarkSupport).
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import CBenchmarkShims
-import SundialStorage
-
-let clock = ContinuousClock()
-
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-/// The wall-clock seconds `body` takes.
-func timed(_ body: () throws -> Void) rethrows -> Double {
-    let start = clock.now
-    try body()
-    return seconds(start.duration(to: clock.now))
-}
-
-/// The wall-clock seconds `body` takes (async).
-func timed(_ body: () async throws -> Void) async rethrows -> Double {
-    let start = clock.now
-    try await body()
-    return seconds(start.duration(to: clock.now))
-}
 
 /// Keeps a value alive and opaque to the optimizer (so a measured call is not dropped).
 @_optimize(none)
@@ -55,40 +38,7 @@ func heapFigure(_ bytes: Int, _ count: Int) -> String {
     heapInUse() == 0 ? "n/a" : fixed(Double(bytes) / Double(count), 1) + " bytes/series"
 }
 
-func peakRSS() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int(usage.ru_maxrss) * 1024
-}
-
 // MARK: Formatting
-
-/// `value` with `digits` decimals.
-func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return String(value) }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (value * scale).rounded() / scale
-    var text = String(rounded)
-    if text.contains("e") { return text }
-    if let dot = text.firstIndex(of: ".") {
-        let decimals = text.distance(from: dot, to: text.endIndex) - 1
-        if digits == 0 { return String(text[..<dot]) }
-        if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
-    }
-    return text
-}
-
-/// An integer with thousands separators: 1,234,567.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return value < 0 ? "-" + out : out
-}
 
 /// A rate with thousands separators, rounded to an integer.
 func rate(_ count: Int, _ seconds: Double) -> String { grouped(Int((Double(count) / seconds).rounded())) }
@@ -114,32 +64,4 @@ func printTable(_ title: String, _ rows: [Row]) {
     print("|---|---:|---|")
     for row in rows { print("| \(row.operation) | \(row.figure) | \(row.note) |") }
     print("")
-}
-
-// MARK: Temporary directories
-
-func makeTemporaryDirectory() -> String {
-    var template = Array("/tmp/sundial-index-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-}
-
-func directoryBytes(_ path: String) -> Int {
-    let fs = PosixFileSystem()
-    guard let names = try? fs.contentsOfDirectory(path) else { return 0 }
-    return names.reduce(0) { total, name in
-        let child = path + "/" + name
-        var info = stat()
-        guard lstat(child, &info) == 0 else { return total }
-        return total + ((info.st_mode & S_IFMT) == S_IFDIR ? directoryBytes(child) : Int(info.st_size))
-    }
-}
-
-func removeTree(_ path: String) {
-    let fs = PosixFileSystem()
-    for name in (try? fs.contentsOfDirectory(path)) ?? [] {
-        let child = path + "/" + name
-        var info = stat()
-        if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    rmdir(path)
 }

@@ -12,6 +12,7 @@
 //
 //   swift build -c release --package-path Benchmarks --product IndexReport
 //   Benchmarks/.build/release/IndexReport [--series N] [--hosts N] [--points N] [--only 1,2,3,4,5] [--smoke]
+import BenchmarkSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,7 +75,7 @@ if sections.contains(2) || sections.contains(3) {
     }
 }
 
-let directory = makeTemporaryDirectory()
+let directory = makeTemporaryDirectory("index")
 do {
     if sections.contains(4) {
         let diskRows = try await diskSection(tags, directory: directory + "/series", rounds: settings.rounds)

@@ -9,6 +9,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import SundialStorage
 import SundialWorkloads
 
@@ -59,40 +60,6 @@ func batches(_ body: (WriteBatch) async throws -> Void) async rethrows {
         }
         try await body(WriteBatch(table: "cpu", columns: fields, series: series))
     }
-}
-
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-func directoryBytes(_ path: String) -> Int {
-    let fs = PosixFileSystem()
-    guard let names = try? fs.contentsOfDirectory(path) else { return 0 }
-    return names.reduce(0) { total, name in
-        let child = path + "/" + name
-        var info = stat()
-        guard lstat(child, &info) == 0 else { return total }
-        return total + ((info.st_mode & S_IFMT) == S_IFDIR ? directoryBytes(child) : Int(info.st_size))
-    }
-}
-
-func peakRSS() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int(usage.ru_maxrss) * 1024
-}
-
-func makeTemporaryDirectory() -> String {
-    var template = Array("/tmp/sundial-ingest-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-}
-
-func removeTree(_ path: String) {
-    let fs = PosixFileSystem()
-    for name in (try? fs.contentsOfDirectory(path)) ?? [] {
-        let child = path + "/" + name
-        var info = stat()
-        if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    rmdir(path)
 }
 
 struct Result {
@@ -150,7 +117,7 @@ if settings.policy == nil {
 }
 
 for (key, name, policy) in policies where key == settings.policy {
-    let directory = makeTemporaryDirectory()
+    let directory = makeTemporaryDirectory("ingest")
     defer { removeTree(directory) }
     var options = StorageOptions()
     options.wal.fsync = policy
