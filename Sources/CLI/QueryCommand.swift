@@ -30,16 +30,9 @@ struct QueryCommand: AsyncParsableCommand {
         var configuration = Database.Configuration()
         configuration.maintenanceInterval = nil
         let db = try await Database.open(at: data, configuration: configuration)
-        let started = ContinuousClock.now
         do {
-            let result = try await db.query(sql)
-            let rows = try await result.rows()
-            let elapsed = started.duration(to: .now)
-            print(ResultFormat.render(columns: result.columns, rows: rows, format: format, rowsAffected: result.rowsAffected), terminator: "")
-            if format == .table {
-                let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                printError("(\(rows.count) row\(rows.count == 1 ? "" : "s"), \(String((ms * 100).rounded() / 100)) ms)")
-            }
+            let summary = try await ResultFormat.run(sql, on: db, format: format)
+            if format == .table { printError(summary) }
             try await db.close()
         } catch let error as QueryError {
             try? await db.close()
@@ -50,6 +43,17 @@ struct QueryCommand: AsyncParsableCommand {
 }
 
 enum ResultFormat {
+    /// Runs `sql`, prints its result in `format`, and returns the "(N rows, T ms)" line.
+    static func run(_ sql: String, on db: Database, format: QueryCommand.Format) async throws(QueryError) -> String {
+        let started = ContinuousClock.now
+        let result = try await db.query(sql)
+        let rows = try await result.rows()
+        let elapsed = started.duration(to: .now)
+        print(render(columns: result.columns, rows: rows, format: format, rowsAffected: result.rowsAffected), terminator: "")
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return "(\(rows.count) row\(rows.count == 1 ? "" : "s"), \(String((ms * 100).rounded() / 100)) ms)"
+    }
+
     static func render(columns: [(name: String, type: SQLType)], rows: [[SQLValue]], format: QueryCommand.Format, rowsAffected: Int?) -> String {
         if columns.isEmpty { return rowsAffected.map { "OK, \($0) row\($0 == 1 ? "" : "s")\n" } ?? "OK\n" }
         switch format {

@@ -79,14 +79,8 @@ struct ShellCommand: AsyncParsableCommand {
     }
 
     func run(_ sql: String, _ db: Database, _ format: QueryCommand.Format) async {
-        let started = ContinuousClock.now
         do {
-            let result = try await db.query(sql)
-            let rows = try await result.rows()
-            let elapsed = started.duration(to: .now)
-            print(ResultFormat.render(columns: result.columns, rows: rows, format: format, rowsAffected: result.rowsAffected), terminator: "")
-            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            print("(\(rows.count) row\(rows.count == 1 ? "" : "s"), \(String((ms * 100).rounded() / 100)) ms)")
+            print(try await ResultFormat.run(sql, on: db, format: format))
         } catch {
             print("error: \(error)")
             if let line = error.line, let column = error.column {

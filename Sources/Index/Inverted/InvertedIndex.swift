@@ -105,15 +105,7 @@ public struct InvertedIndex: Sendable {
         }
 
         /// The index in `sorted` of the first value ≥ `prefix`.
-        func lowerBound(_ prefix: String) -> Int {
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let mid = (low + high) / 2
-                if sorted[mid] < prefix { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
+        func lowerBound(_ prefix: String) -> Int { sorted.sortedLowerBound(prefix) }
     }
 
     struct Table: Sendable {

@@ -100,12 +100,8 @@ final class QueryExecutor: @unchecked Sendable {
         while let batch = try inner!.next() {
             let visible = derived.plan.visibleCount
             var input = batch.columns.count == visible ? batch : Batch(columns: Array(batch.columns.prefix(visible)), count: batch.count)
-            if let filter = plan.filter {
-                let mask = try Evaluator.evaluate(filter, input, context)
-                input = input.gathered((0..<input.count).filter { mask.value(at: $0) == .boolean(true) })
-                if input.count == 0 { continue }
-            }
-            return input
+            if let filter = plan.filter { input = try keeping(input, filter) }
+            if input.count > 0 { return input }
         }
         return nil
     }
@@ -127,18 +123,21 @@ final class QueryExecutor: @unchecked Sendable {
                 currentContributed = false
             }
             var batch = convert(series)
-            if let filter = plan.filter {
-                let mask = try Evaluator.evaluate(filter, batch, context)
-                guard case .boolean(let keep, let valid) = mask.values else { continue }
-                var indices: [Int] = []
-                indices.reserveCapacity(batch.count)
-                for i in 0..<batch.count where keep[i] && (valid?[i] ?? true) { indices.append(i) }
-                if indices.isEmpty { continue }
-                if indices.count < batch.count { batch = batch.gathered(indices) }
-            }
+            if let filter = plan.filter { batch = try keeping(batch, filter) }
+            if batch.count == 0 { continue }
             currentContributed = true
             return batch
         }
+    }
+
+    /// The rows of `batch` for which `condition` is true (not false, not NULL).
+    func keeping(_ batch: Batch, _ condition: BoundExpr) throws(QueryError) -> Batch {
+        let mask = try Evaluator.evaluate(condition, batch, context)
+        guard case .boolean(let keep, let valid) = mask.values else { return batch.gathered([]) }
+        var indices: [Int] = []
+        indices.reserveCapacity(batch.count)
+        for i in 0..<batch.count where keep[i] && (valid?[i] ?? true) { indices.append(i) }
+        return indices.count == batch.count ? batch : batch.gathered(indices)
     }
 
     /// A series batch in the scan layout: time, every tag (constant over the batch, NULL
@@ -258,10 +257,7 @@ final class QueryExecutor: @unchecked Sendable {
         if let keys = plan.groupKeys {
             var grouped = try aggregate(keys)
             if let fill = plan.fill { grouped = try Filler.fill(grouped, plan: fill, keyCount: keys.count) }
-            if let having = plan.having {
-                let mask = try Evaluator.evaluate(having, grouped, context)
-                grouped = grouped.gathered((0..<grouped.count).filter { mask.value(at: $0) == .boolean(true) })
-            }
+            if let having = plan.having { grouped = try keeping(grouped, having) }
             rows = try project(grouped)
         } else if let on = plan.distinctOn {
             rows = try latestPerGroup(on, sortKeys)

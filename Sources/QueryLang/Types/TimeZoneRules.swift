@@ -37,11 +37,7 @@ public struct TimeZoneRules: Sendable {
     /// Seconds east of UTC at `instant` (seconds since the epoch).
     public func offset(at instant: Int64) -> Int32 {
         if let last = transitions.last, instant >= last, let rule { return rule.offset(at: instant) }
-        var low = 0, high = transitions.count
-        while low < high {
-            let mid = (low + high) / 2
-            if transitions[mid] <= instant { low = mid + 1 } else { high = mid }
-        }
+        let low = transitions.sortedUpperBound(instant)
         if low == 0 { return transitions.isEmpty ? (rule?.offset(at: instant) ?? initialOffset) : initialOffset }
         return offsets[low - 1]
     }

@@ -89,15 +89,7 @@ public struct ScanCursor: Sendable {
         guard let series else { return present }
         var result: [SeriesID] = []
         if series.count * 16 < present.count {
-            for id in series {
-                var low = 0
-                var high = present.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if present[mid] < id { low = mid + 1 } else { high = mid }
-                }
-                if low < present.count && present[low] == id { result.append(id) }
-            }
+            for id in series where present.sortedIndex(of: id) != nil { result.append(id) }
             return result
         }
         var i = 0
@@ -280,21 +272,7 @@ extension StorageEngine {
         }
         // The series log as on disk: every record's checksum (a torn tail only past the
         // records this process wrote is tolerated, as recovery would cut it).
-        let bytes = try fileSystem.readFile(seriesLog.path)
-        let decoded: SeriesLogFormat.Decoded
-        do {
-            decoded = try bytes.withBytes { (raw) throws(StorageError) in try SeriesLogFormat.decode(raw) }
-        } catch {
-            throw error.located(in: seriesLog.path, at: 0)
-        }
-        var onDisk = SeriesRegistry()
-        for registration in decoded.registrations {
-            do throws(StorageError) {
-                try onDisk.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
-            } catch {
-                throw StorageError(.corrupt, error.message, file: seriesLog.path)
-            }
-        }
+        let onDisk = try SeriesRegistry(SeriesLog.read(seriesLog.path, fileSystem: fileSystem).1.registrations, log: seriesLog.path)
         for live in segments.sorted(by: { $0.entry.id < $1.entry.id }) {
             for series in live.segment.series {
                 let key = SeriesKey(table: live.entry.tableID, key: SeriesKey.canonical(series.tags))

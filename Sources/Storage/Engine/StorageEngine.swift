@@ -89,15 +89,7 @@ final class LiveSegment: Sendable {
     }
 
     /// The index in `segment.series` of series `id` (binary search), if the segment has it.
-    func index(of id: SeriesID) -> Int? {
-        var low = 0
-        var high = ids.count
-        while low < high {
-            let mid = (low + high) / 2
-            if ids[mid] < id { low = mid + 1 } else { high = mid }
-        }
-        return low < ids.count && ids[low] == id ? low : nil
-    }
+    func index(of id: SeriesID) -> Int? { ids.sortedIndex(of: id) }
 
     deinit {
         if obsolete.load(ordering: .acquiring) { try? fileSystem.removeFile(segment.path) }
@@ -251,15 +243,12 @@ public final class StorageEngine: Sendable {
     static func loadSeriesLog(directory: String, fileSystem: any FileSystem, segments: [UInt64: LiveSegment])
         throws(StorageError) -> (SeriesLog, SeriesRegistry, (offset: Int, bytes: Int)?) {
         let (log, registrations, torn) = try SeriesLog.open(directory: directory, fileSystem: fileSystem)
-        var registry = SeriesRegistry()
-        registry.reserveCapacity(registrations.count)
-        for registration in registrations {
-            do throws(StorageError) {
-                try registry.register(registration.id, SeriesKey(table: registration.table, key: registration.key))
-            } catch {
-                try? log.close()
-                throw StorageError(.corrupt, error.message, file: log.path, offset: nil)
-            }
+        let registry: SeriesRegistry
+        do {
+            registry = try SeriesRegistry(registrations, log: log.path)
+        } catch {
+            try? log.close()
+            throw error
         }
         if let top = segments.values.compactMap({ $0.ids.last }).max(), top >= registry.nextID {
             try? log.close()

@@ -181,13 +181,7 @@ final class SeriesLog: Sendable {
             }
             return (SeriesLog(path: path, fileSystem: fileSystem, handle: handle, size: header.count), [], nil)
         }
-        let bytes = try fileSystem.readFile(path)
-        var decoded: SeriesLogFormat.Decoded
-        do {
-            decoded = try bytes.withBytes { (raw) throws(StorageError) in try SeriesLogFormat.decode(raw) }
-        } catch {
-            throw error.located(in: path, at: 0)
-        }
+        let (bytes, decoded) = try read(path, fileSystem: fileSystem)
         let handle = try fileSystem.open(path, mode: .readWrite)
         var torn: (offset: Int, bytes: Int)?
         var size = decoded.validLength
@@ -210,6 +204,16 @@ final class SeriesLog: Sendable {
             throw error
         }
         return (SeriesLog(path: path, fileSystem: fileSystem, handle: handle, size: size), decoded.registrations, torn)
+    }
+
+    /// Reads and decodes the log file at `path`; damage is located in the file.
+    static func read(_ path: String, fileSystem: any FileSystem) throws(StorageError) -> ([UInt8], SeriesLogFormat.Decoded) {
+        let bytes = try fileSystem.readFile(path)
+        do {
+            return (bytes, try bytes.withBytes { (raw) throws(StorageError) in try SeriesLogFormat.decode(raw) })
+        } catch {
+            throw error.located(in: path, at: 0)
+        }
     }
 
     /// The log's size in bytes.

@@ -40,48 +40,27 @@ public struct SeriesKey: Sendable, Hashable {
     /// UTF-8 bytes without building strings (the series log checks every key at open).
     public static func isCanonical(_ key: String) -> Bool {
         var key = key
-        return key.withUTF8 { bytes in
-            var i = 0
-            func field() -> Range<Int>? {
-                var length = 0
-                var digits = 0
-                let start = i
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 10 {
-                    length = length * 10 + Int(bytes[i] - 0x30)
-                    i += 1
-                    digits += 1
-                }
-                guard digits > 0, digits == 1 || bytes[start] != 0x30, i < bytes.count, bytes[i] == UInt8(ascii: ":"),
-                      bytes.count - i - 1 >= length else { return nil }
-                let range = (i + 1)..<(i + 1 + length)
-                i += 1 + length
-                return range
-            }
-            func ascii(_ r: Range<Int>) -> Bool { !bytes[r].contains { $0 >= 0x80 } }
-            var previous: Range<Int>?
-            while i < bytes.count {
-                guard let k = field(), field() != nil, i < bytes.count, bytes[i] == UInt8(ascii: ";") else { return false }
-                if let p = previous {
-                    let descending = ascii(p) && ascii(k)
-                        ? bytes[k].lexicographicallyPrecedes(bytes[p])
-                        : String(decoding: bytes[k], as: UTF8.self) < String(decoding: bytes[p], as: UTF8.self)
-                    if descending { return false }
-                }
-                previous = k
-                i += 1
-            }
-            return true
-        }
+        return key.withUTF8 { canonicalPairs($0) != nil }
     }
 
     /// The tag pairs of a canonical key (sorted by key), or nil when it is malformed or not
     /// canonical (lengths with leading zeros, pairs out of order): a key that parses is
     /// `canonical` of its tags.
     public static func tags(ofCanonical key: String) -> [(key: String, value: String)]? {
-        var tags: [(key: String, value: String)] = []
-        let bytes = Array(key.utf8)
+        var key = key
+        return key.withUTF8 { bytes in
+            canonicalPairs(bytes)?.map { pair in
+                (String(decoding: bytes[pair.key], as: UTF8.self), String(decoding: bytes[pair.value], as: UTF8.self))
+            }
+        }
+    }
+
+    /// The byte ranges of the keys and values of a canonical key, or nil when it is not
+    /// one. `canonical` writes lengths without leading zeros ("01:a" is not canonical) and
+    /// sorts the pairs by key with a stable sort (a key after a greater one is not).
+    static func canonicalPairs(_ bytes: UnsafeBufferPointer<UInt8>) -> [(key: Range<Int>, value: Range<Int>)]? {
         var i = 0
-        func field() -> String? {
+        func field() -> Range<Int>? {
             var length = 0
             var digits = 0
             let start = i
@@ -90,20 +69,27 @@ public struct SeriesKey: Sendable, Hashable {
                 i += 1
                 digits += 1
             }
-            // `canonical` writes lengths without leading zeros: "01:a" is not canonical.
-            guard digits > 0, digits == 1 || bytes[start] != 0x30, i < bytes.count, bytes[i] == UInt8(ascii: ":"), bytes.count - i - 1 >= length else { return nil }
-            let text = String(decoding: bytes[(i + 1)..<(i + 1 + length)], as: UTF8.self)
+            guard digits > 0, digits == 1 || bytes[start] != 0x30, i < bytes.count, bytes[i] == UInt8(ascii: ":"),
+                  bytes.count - i - 1 >= length else { return nil }
+            let range = (i + 1)..<(i + 1 + length)
             i += 1 + length
-            return text
+            return range
         }
+        // Keys compare as Strings do; for ASCII (the usual case) that is byte order.
+        func ascii(_ r: Range<Int>) -> Bool { !bytes[r].contains { $0 >= 0x80 } }
+        var pairs: [(key: Range<Int>, value: Range<Int>)] = []
         while i < bytes.count {
             guard let k = field(), let v = field(), i < bytes.count, bytes[i] == UInt8(ascii: ";") else { return nil }
-            // `canonical` sorts the pairs by key (a stable sort): a key after a greater one is not canonical.
-            if let previous = tags.last, k < previous.key { return nil }
+            if let p = pairs.last?.key {
+                let descending = ascii(p) && ascii(k)
+                    ? bytes[k].lexicographicallyPrecedes(bytes[p])
+                    : String(decoding: bytes[k], as: UTF8.self) < String(decoding: bytes[p], as: UTF8.self)
+                if descending { return nil }
+            }
+            pairs.append((k, v))
             i += 1
-            tags.append((k, v))
         }
-        return tags
+        return pairs
     }
 }
 
@@ -136,6 +122,19 @@ public struct SeriesRegistry: Sendable {
     public var persistedCount = 0
 
     public init() {}
+
+    /// A registry of `registrations` (as read from the series log at `path`).
+    /// - Throws: `.corrupt` naming the log when two registrations conflict.
+    init(_ registrations: [SeriesRegistration], log path: String) throws(StorageError) {
+        reserveCapacity(registrations.count)
+        for registration in registrations {
+            do throws(StorageError) {
+                try register(registration.id, SeriesKey(table: registration.table, key: registration.key))
+            } catch {
+                throw StorageError(.corrupt, error.message, file: path, offset: nil)
+            }
+        }
+    }
 
     /// The number of series.
     public var count: Int { order.count }
