@@ -85,12 +85,13 @@ public final class QueryEngine: Sendable {
     ///   - sql: one statement (a trailing `;` is allowed).
     ///   - parameters: values of `$1`, `$2`, … (bound as values, never spliced as text).
     /// - Throws: `QueryError` with line:column for lexical, syntax and binding errors.
-    public func execute(_ sql: String, parameters: [SQLValue] = []) async throws(QueryError) -> QueryResult {
+    ///   - scope: the workspace the statement is confined to (all rows when unrestricted).
+    public func execute(_ sql: String, parameters: [SQLValue] = [], scope: QueryScope = .unrestricted) async throws(QueryError) -> QueryResult {
         let statement = try SQLParser.parse(sql)
-        return try await execute(statement, parameters: parameters)
+        return try await execute(statement, parameters: parameters, scope: scope)
     }
 
-    public func execute(_ statement: Statement, parameters: [SQLValue] = []) async throws(QueryError) -> QueryResult {
+    public func execute(_ statement: Statement, parameters: [SQLValue] = [], scope: QueryScope = .unrestricted) async throws(QueryError) -> QueryResult {
         let now = engine.options.now()
         switch statement {
         case .query(let query):

@@ -213,9 +213,11 @@ public final class Database: Sendable {
     /// ```
     /// - Parameters:
     ///   - parameters: values of `$1`, `$2`, … (bound as values, never spliced into the text).
+    ///   - scope: confines the statement to one workspace's rows (the server passes the
+    ///     caller's workspace).
     /// - Throws: ``QueryError`` with line:column for bad SQL, unknown names or types.
-    public func query(_ sql: String, parameters: [SQLValue] = []) async throws(QueryError) -> QueryResult {
-        try await self.sql.execute(sql, parameters: parameters)
+    public func query(_ sql: String, parameters: [SQLValue] = [], scope: QueryScope = .unrestricted) async throws(QueryError) -> QueryResult {
+        try await self.sql.execute(sql, parameters: parameters, scope: scope)
     }
 
     // MARK: Series and tags
