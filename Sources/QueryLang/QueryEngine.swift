@@ -10,7 +10,7 @@ public struct QueryResult: AsyncSequence, Sendable {
     public typealias Element = Batch
     /// The result columns, in order.
     public let columns: [(name: String, type: SQLType)]
-    /// Rows changed by INSERT (nil for other statements).
+    /// Rows changed by INSERT or DELETE (nil for other statements).
     public let rowsAffected: Int?
     let source: ResultSource
 
@@ -129,9 +129,21 @@ public final class QueryEngine: Sendable {
             }
             return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
         case .dropTable(let drop):
-            throw QueryError(.unsupported, "DROP TABLE is not supported yet", at: drop.location)
+            let table: TableSchema
+            do {
+                table = try Binder.resolveTable(drop.name, engine.catalog)
+            } catch where error.code == .unknownTable && drop.ifExists {
+                return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
+            }
+            do { try await engine.dropTable(table.name) } catch { throw Self.storageError(error) }
+            return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
         case .delete(let delete):
-            throw QueryError(.unsupported, "DELETE is not supported yet", at: delete.location)
+            let target = try Binder.deletion(delete, catalog: engine.catalog, parameters: parameters, now: now, scope: scope)
+            let rows: Int
+            do { rows = try await self.delete(from: target.table.name, timeRange: target.timeRange, where: target.tagPredicates) } catch {
+                throw Self.storageError(error)
+            }
+            return QueryResult(columns: [], rowsAffected: rows, source: .batches([]))
         case .showTables:
             return Self.textResult("table", engine.catalog.tables.values.map(\.name).sorted())
         case .showColumns(let show):
@@ -153,6 +165,28 @@ public final class QueryEngine: Sendable {
             let count = try await Inserter.insert(insert, engine: engine, parameters: parameters, now: now)
             return QueryResult(columns: [], rowsAffected: count, source: .batches([]))
         }
+    }
+
+    /// Deletes the rows of `table` in `timeRange` (nil: none) of the series matching every
+    /// predicate (no predicates: every series); returns how many rows were visible. The
+    /// series the index selects are fixed when the deletion is logged: a matching series
+    /// created meanwhile is caught by a second pass.
+    public func delete(from table: String, timeRange: ClosedRange<Int64>?, where predicates: [TagPredicate]) async throws(StorageError) -> Int {
+        guard let range = timeRange else { return 0 }
+        guard !predicates.isEmpty else { return try await engine.delete(Deletion(table: table, timeRange: range)).rowsDeleted }
+        var done = Set<SeriesID>()
+        var rows = 0
+        for _ in 0..<3 {
+            let series = (index.select(table: table, predicates) ?? []).filter { !done.contains($0) }
+            guard !series.isEmpty else { break }
+            rows += try await engine.delete(Deletion(table: table, timeRange: range, series: series)).rowsDeleted
+            done.formUnion(series)
+        }
+        return rows
+    }
+
+    static func storageError(_ error: StorageError) -> QueryError {
+        QueryError(error.code == .invalidArgument ? .unknownTable : .storage, error.message)
     }
 
     func change(_ change: SchemaChange) async throws(QueryError) {

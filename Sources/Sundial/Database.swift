@@ -220,6 +220,23 @@ public final class Database: Sendable {
         try await self.sql.execute(sql, parameters: parameters, scope: scope)
     }
 
+    /// Deletes the rows of `table` with a time in `timeRange`, of the series matching
+    /// every predicate (all series without predicates), as SQL's DELETE does: durably,
+    /// gone from every read at once, purged from segments by compaction.
+    /// - Returns: the number of rows deleted.
+    /// - Throws: `.invalidArgument` for an unknown table.
+    @discardableResult
+    public func delete(from table: String, timeRange: ClosedRange<Int64> = Int64.min...Int64.max,
+                       where predicates: [TagPredicate] = []) async throws(StorageError) -> Int {
+        try await sql.delete(from: table, timeRange: timeRange, where: predicates)
+    }
+
+    /// Drops a table with its rows and segments (SQL's DROP TABLE).
+    /// - Throws: `.invalidArgument` for an unknown table.
+    public func dropTable(_ name: String) async throws(StorageError) {
+        try await engine.dropTable(name)
+    }
+
     // MARK: Series and tags
 
     /// The ids of the series of `table` matching every predicate, ascending.

@@ -5,12 +5,15 @@
 //            zigzag (0: none) | columns varint | columns x (name string | type u8)
 //            | op 2 (add columns): columns varint | columns x (name string | type u8)
 //            | op 3 (set retention): retention zigzag (0: none)
+//            | op 4 (drop table): nothing more
 
 /// A change to the catalog.
 public enum SchemaChange: Sendable, Hashable {
     case createTable(name: String, options: TableOptions, columns: [ColumnDefinition])
     case addColumns(table: String, columns: [ColumnDefinition])
     case setRetention(table: String, retention: Int64?)
+    /// Removes the table, its rows and its segments (DROP TABLE).
+    case dropTable(name: String)
 
     public func encode() -> [UInt8] {
         var w = ByteWriter(capacity: 64)
@@ -29,6 +32,9 @@ public enum SchemaChange: Sendable, Hashable {
             w.writeUInt8(3)
             w.writeString(table)
             w.writeZigZag(retention ?? 0)
+        case .dropTable(let name):
+            w.writeUInt8(4)
+            w.writeString(name)
         }
         return w.bytes
     }
@@ -59,6 +65,8 @@ public enum SchemaChange: Sendable, Hashable {
             case 3:
                 let retention = try r.readZigZag("a retention")
                 change = .setRetention(table: table, retention: retention == 0 ? nil : retention)
+            case 4:
+                change = .dropTable(name: table)
             default:
                 throw r.corrupt("unknown schema operation \(op)", at: 0)
             }
@@ -72,4 +80,6 @@ public enum SchemaChange: Sendable, Hashable {
 public enum WALRecordKind {
     public static let writeBatch: UInt8 = 1
     public static let schemaChange: UInt8 = 2
+    /// A `Deletion` (DELETE).
+    public static let deletion: UInt8 = 3
 }

@@ -96,12 +96,28 @@ extension StorageEngine {
     }
 
     /// Replaces the manifest durably, then adopts it.
+    /// Every commit also drops segments of tables the manifest's catalog no longer has
+    /// and tombstones that no listed segment needs any more (both then leave memory).
     func commit(_ manifest: Manifest, failpoint: String) throws(StorageError) {
         var next = manifest
         next.generation += 1
+        let tables = Set(next.tables.map(\.id))
+        next.segments = next.segments.filter { tables.contains($0.tableID) }
+        let tombstones = state.withLock { $0.tombstones }
+        next.tombstones = tombstones.filter { t in next.segments.contains { t.applies(to: $0) } }
         try options.failpoints.check(failpoint)
         try fileSystem.writeFileAtomically(manifestPath, next.encode())
-        state.withLock { $0.manifest = next }
+        state.withLock { s in
+            s.manifest = next
+            let kept = Set(next.tombstones.map(\.lsn))
+            s.tombstones.removeAll { !kept.contains($0.lsn) }
+            let listed = Set(next.segments.map(\.id))
+            s.droppedSegments.removeAll { live in
+                guard !listed.contains(live.entry.id) else { return false }
+                live.obsolete.store(true, ordering: .releasing)
+                return true
+            }
+        }
     }
 
     func openSegments(_ entries: [SegmentEntry]) throws(StorageError) -> [LiveSegment] {
@@ -116,20 +132,23 @@ extension StorageEngine {
     // MARK: Compaction
 
     /// Merges the segments of every partition that has `compactionThreshold` or more into
-    /// one (duplicates resolved, rows sorted). Returns the number of partitions compacted.
+    /// one (duplicates resolved, rows sorted), and rewrites every segment a deletion's
+    /// tombstone covers without the deleted rows. Returns the number of partitions compacted.
     @discardableResult
     public func compact(minimumSegments: Int? = nil) async throws(StorageError) -> Int {
         try await maintenance.withLock { () async throws(StorageError) -> Int in
             let threshold = max(2, minimumSegments ?? options.compactionThreshold)
-            let (segments, catalog) = state.withLock { (Array($0.segments.values), $0.catalog) }
+            let (segments, catalog, tombstones) = state.withLock { (Array($0.segments.values), $0.catalog, $0.tombstones) }
             var groups: [String: [LiveSegment]] = [:]
             for live in segments { groups["\(live.entry.tableID)/\(live.entry.partitionStart)", default: []].append(live) }
             var compacted = 0
-            for (_, group) in groups.sorted(by: { $0.key < $1.key }) where group.count >= threshold {
+            for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+                let purge = group.contains { live in tombstones.contains { $0.applies(to: live.entry) } }
+                guard group.count >= threshold || purge else { continue }
                 let inputs = group.sorted { $0.entry.id < $1.entry.id }
                 guard let table = catalog.table(id: inputs[0].entry.tableID) else { continue }
                 var next = state.withLock { $0.manifest }
-                let entry = try writeMergedSegment(id: next.nextSegmentID, inputs: inputs, table: table)
+                let entry = try writeMergedSegment(id: next.nextSegmentID, inputs: inputs, table: table, tombstones: tombstones)
                 next.nextSegmentID += 1
                 let removed = Set(inputs.map(\.entry.id))
                 next.segments = next.segments.filter { !removed.contains($0.id) } + (entry.rows > 0 ? [entry] : [])
@@ -139,6 +158,7 @@ extension StorageEngine {
                     try? fileSystem.removeFile(segmentPath(entry))
                     throw error
                 }
+                if entry.rows == 0 { try? fileSystem.removeFile(segmentPath(entry)) }
                 let opened = entry.rows > 0 ? try openSegments([entry]) : []
                 state.withLock { s in
                     for id in removed { s.segments.removeValue(forKey: id)?.obsolete.store(true, ordering: .releasing) }
@@ -152,8 +172,10 @@ extension StorageEngine {
     }
 
     /// Merges `inputs` (oldest first) into one new segment, one series at a time so memory
-    /// stays at one series' rows whatever the partition's size.
-    func writeMergedSegment(id: UInt64, inputs: [LiveSegment], table: TableSchema) throws(StorageError) -> SegmentEntry {
+    /// stays at one series' rows whatever the partition's size. Rows of an input that one
+    /// of `tombstones` covers are left out (purged).
+    func writeMergedSegment(id: UInt64, inputs: [LiveSegment], table: TableSchema, tombstones: [Tombstone]) throws(StorageError) -> SegmentEntry {
+        let covering = inputs.map { live in tombstones.filter { $0.applies(to: live.entry) } }
         var ids = Set<SeriesID>()
         for live in inputs { ids.formUnion(live.ids) }
         let start = inputs[0].entry.partitionStart
@@ -165,10 +187,11 @@ extension StorageEngine {
             var times: [Int64] = []
             var columns = table.fields.map { ColumnValues.nulls($0.type, count: 0) }
             var tags: [(key: String, value: String)] = []
-            for live in inputs {
+            for (n, live) in inputs.enumerated() {
                 guard let i = live.index(of: id) else { continue }
                 tags = live.segment.series[i].tags
-                let rows = try SegmentScan.readSeries(live.segment, i, fields: table.fields, timeRange: nil)
+                let rows = try SegmentScan.readSeries(live.segment, i, fields: table.fields, timeRange: nil,
+                                                      tombstones: covering[n].filter { $0.covers(series: id) })
                 times += rows.times
                 for c in columns.indices { columns[c].append(rows.columns[c]) }
             }

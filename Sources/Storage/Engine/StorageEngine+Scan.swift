@@ -20,6 +20,15 @@ public struct SeriesBatch: Sendable {
 enum SegmentScan {
     /// One series of a segment: its rows inside `timeRange` (all when nil), one column per
     /// field of `fields` (fields the segment lacks have no values).
+    /// Rows that `tombstones` cover (each must cover the series) are left out.
+    static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?,
+                           tombstones: [Tombstone])
+        throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
+        let rows = try readSeries(segment, index, fields: fields, timeRange: timeRange)
+        guard !tombstones.isEmpty, let keep = Tombstone.survivors(rows.times, tombstones) else { return rows }
+        return (keep.map { rows.times[$0] }, rows.columns.map { $0.gathered(keep) })
+    }
+
     static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?)
         throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
         let series = segment.series[index]
@@ -64,6 +73,8 @@ public struct ScanCursor: Sendable {
     let series: [SeriesID]?
     let segments: [LiveSegment]
     let heads: [[Int64: PartitionHead]]
+    /// Deletions of this table whose rows segments may still hold.
+    let tombstones: [Tombstone]
     let partitions: [Int64]
     let batchRows: Int
     var partitionIndex = 0
@@ -106,13 +117,13 @@ public struct ScanCursor: Sendable {
 
     func readPartition(_ start: Int64) throws(StorageError) -> [SeriesBatch] {
         // Sources oldest first: segments by id, then frozen heads, then the head.
-        struct Source { var segment: LiveSegment?; var head: PartitionHead? }
+        struct Source { var segment: LiveSegment?; var head: PartitionHead?; var tombstones: [Tombstone] = [] }
         var sources: [Source] = []
         var ids = Set<SeriesID>()
         for live in segments where live.entry.partitionStart == start {
             if let range = timeRange, live.entry.maxTime < range.lowerBound || live.entry.minTime >= range.upperBound { continue }
             ids.formUnion(Self.wanted(live.ids, series))
-            sources.append(Source(segment: live, head: nil))
+            sources.append(Source(segment: live, head: nil, tombstones: tombstones.filter { $0.applies(to: live.entry) }))
         }
         for head in heads {
             guard let partition = head[start] else { continue }
@@ -131,7 +142,8 @@ public struct ScanCursor: Sendable {
             for source in sources {
                 if let live = source.segment, let i = live.index(of: id) {
                     tags = live.segment.series[i].tags
-                    let rows = try SegmentScan.readSeries(live.segment, i, fields: fields, timeRange: timeRange)
+                    let rows = try SegmentScan.readSeries(live.segment, i, fields: fields, timeRange: timeRange,
+                                                          tombstones: source.tombstones.filter { $0.covers(series: id) })
                     times += rows.times
                     for c in columns.indices { columns[c].append(rows.columns[c]) }
                 } else if let head = source.head, let buffer = head.series[id] {
@@ -173,10 +185,14 @@ extension StorageEngine {
     /// ascend): the newest row of each series is found without reading older partitions.
     public func scan(table name: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil,
                      series: [SeriesID]? = nil, batchRows: Int = 8192, newestFirst: Bool = false) throws(StorageError) -> ScanCursor {
-        let snapshot = state.withLock { s in
-            (s.catalog.table(name), Array(s.segments.values), s.frozen, s.head)
-        }
-        guard let table = snapshot.0 else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
+        try Self.cursor(state.withLock { $0.readState }, table: name, columns: columns, timeRange: timeRange, series: series,
+                        batchRows: batchRows, newestFirst: newestFirst)
+    }
+
+    /// A cursor over `read` (see `scan`).
+    static func cursor(_ read: ReadState, table name: String, columns: [String]?, timeRange: Range<Int64>?,
+                       series: [SeriesID]?, batchRows: Int, newestFirst: Bool) throws(StorageError) -> ScanCursor {
+        guard let table = read.catalog.table(name) else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
         var fields = table.fields
         if let columns {
             fields = []
@@ -187,8 +203,8 @@ extension StorageEngine {
                 fields.append(definition)
             }
         }
-        let segments = snapshot.1.filter { $0.entry.tableID == table.id }.sorted { $0.entry.id < $1.entry.id }
-        let heads = (snapshot.2 + [snapshot.3]).map { $0.tables[table.id] ?? [:] }
+        let segments = read.segments.filter { $0.entry.tableID == table.id }.sorted { $0.entry.id < $1.entry.id }
+        let heads = (read.frozen + [read.head]).map { $0.tables[table.id] ?? [:] }
         var starts = Set(segments.map(\.entry.partitionStart))
         for head in heads { starts.formUnion(head.keys) }
         let ordered = newestFirst ? starts.sorted(by: >) : starts.sorted()
@@ -199,6 +215,7 @@ extension StorageEngine {
         var wanted = series
         if let ids = series, zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { wanted = Array(Set(ids)).sorted() }
         return ScanCursor(table: table, fields: fields, timeRange: timeRange, series: wanted, segments: segments, heads: heads,
+                          tombstones: read.tombstones.filter { $0.tableID == table.id },
                           partitions: partitions, batchRows: max(1, batchRows))
     }
 

@@ -134,7 +134,12 @@ extension StorageEngine {
                             if s.headSince == nil { s.headSince = .now }
                         }
                     case .schema(let change):
+                        if case .dropTable(let name) = change, let table = s.catalog.table(name) { s.dropData(of: table.id) }
                         try? s.catalog.apply(change)
+                    case .delete(let deletion):
+                        guard let table = s.catalog.table(deletion.table) else { break }
+                        s.beforeDeletion[s.nextApply] = s.readState
+                        s.applyDeletion(deletion, lsn: s.nextApply, tableID: table.id)
                     }
                     s.nextApply += 1
                 }

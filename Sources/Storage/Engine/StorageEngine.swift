@@ -101,6 +101,16 @@ public final class StorageEngine: Sendable {
     enum PendingApply: Sendable {
         case batch(WriteBatch, [SeriesID])
         case schema(SchemaChange)
+        case delete(Deletion)
+    }
+
+    /// What a read saw at one instant: the raw pieces a `ScanCursor` is built from.
+    struct ReadState: Sendable {
+        var catalog: Catalog
+        var segments: [LiveSegment]
+        var frozen: [Head]
+        var head: Head
+        var tombstones: [Tombstone]
     }
 
     struct State {
@@ -111,6 +121,14 @@ public final class StorageEngine: Sendable {
         var headSince: ContinuousClock.Instant?
         var frozen: [Head] = []
         var segments: [UInt64: LiveSegment] = [:]
+        /// Deletions whose rows may still be in live segments (also in the manifest once
+        /// it is next written).
+        var tombstones: [Tombstone] = []
+        /// Segments of dropped tables that the manifest still lists: deleted once a
+        /// manifest without them is written.
+        var droppedSegments: [LiveSegment] = []
+        /// The state just before each deletion applied (for counting what it removed).
+        var beforeDeletion: [LSN: ReadState] = [:]
         var nextApply: LSN
         var applyQueue: [LSN: PendingApply] = [:]
         var applyWaiters: [(lsn: LSN, continuation: CheckedContinuation<Void, Never>)] = []
@@ -205,13 +223,19 @@ public final class StorageEngine: Sendable {
         // The catalog as of the manifest, then the WAL after the flushed LSN.
         var catalog = Catalog(tables: manifest.tables, nextTableID: manifest.nextTableID)
         var head = Head()
+        var tombstones = manifest.tombstones
         let (wal, walReport) = try WriteAheadLog.open(
             directory: FilePath.join(directory, "wal"), fileSystem: fileSystem, options: options.wal,
             replayAfter: manifest.flushedLSN
         ) { (record) throws(StorageError) in
             switch record.kind {
             case WALRecordKind.schemaChange:
-                try catalog.apply(SchemaChange.decode(record.payload))
+                let change = try SchemaChange.decode(record.payload)
+                if case .dropTable(let name) = change, let table = catalog.table(name) {
+                    head.removeTable(table.id)
+                    tombstones.removeAll { $0.tableID == table.id }
+                }
+                try catalog.apply(change)
             case WALRecordKind.writeBatch:
                 let (batch, ids) = try WriteBatch.decode(record.payload)
                 // A batch is logged only after the schema it needs: replay it the same way.
@@ -223,15 +247,35 @@ public final class StorageEngine: Sendable {
                     try registry.register(id, SeriesKey(table: table.id, key: SeriesKey.canonical(series.tags)))
                 }
                 head.apply(batch, ids: ids, table: table)
+            case WALRecordKind.deletion:
+                let deletion = try Deletion.decode(record.payload)
+                guard let table = catalog.table(deletion.table) else {
+                    throw StorageError(.corrupt, "a deletion of rows of table \"\(deletion.table)\", which does not exist", offset: nil)
+                }
+                _ = head.remove(deletion, tableID: table.id)
+                // Every segment the manifest lists was written before the deletion (the
+                // manifest's flushed LSN is below it); a tombstone it already holds stays.
+                if !tombstones.contains(where: { $0.lsn == record.lsn }) {
+                    let tombstone = Tombstone(lsn: record.lsn, tableID: table.id, timeRange: deletion.timeRange,
+                                              series: deletion.series, coversBelow: manifest.nextSegmentID)
+                    if live.values.contains(where: { tombstone.applies(to: $0.entry) }) { tombstones.append(tombstone) }
+                }
             default:
                 throw StorageError(.corrupt, "unknown WAL record kind \(record.kind)", offset: nil)
             }
         }
         report.wal = walReport
         report.series = registry.count
-        let state = State(manifest: manifest, catalog: catalog, registry: registry, head: head,
+        // Segments of tables a replayed DROP TABLE removed: no longer read, deleted once
+        // the next manifest no longer lists them.
+        let liveTables = Set(catalog.tables.values.map(\.id))
+        let dropped = live.values.filter { !liveTables.contains($0.entry.tableID) }
+        for segment in dropped { live[segment.entry.id] = nil }
+        var state = State(manifest: manifest, catalog: catalog, registry: registry, head: head,
                           headSince: head.rows > 0 ? .now : nil, segments: live,
                           nextApply: max(wal.nextLSN, manifest.flushedLSN + 1))
+        state.tombstones = tombstones.filter { liveTables.contains($0.tableID) }
+        state.droppedSegments = dropped
         let engine = StorageEngine(directory: directory, fileSystem: fileSystem, options: options, wal: wal,
                                    seriesLog: seriesLog, state: state, directoryLock: directoryLock)
         return (engine, report)

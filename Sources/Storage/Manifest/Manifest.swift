@@ -9,6 +9,7 @@
 //           | retention zigzag (0: none) | columns varint | columns x (name string | type u8))
 //         | segments varint | segments x (id varint | tableID varint | partitionStart zigzag
 //           | rows varint | minTime zigzag | maxTime zigzag | bytes varint)
+//         | tombstones varint | tombstones x tombstone            (version 2; Deletion.swift)
 
 /// A live segment file as the manifest records it.
 public struct SegmentEntry: Sendable, Hashable {
@@ -39,7 +40,8 @@ public struct SegmentEntry: Sendable, Hashable {
 public struct Manifest: Sendable, Hashable {
     public static let fileName = "MANIFEST"
     static let magic: [UInt8] = Array("SNDLMAN".utf8) + [0]
-    static let version: UInt32 = 1
+    /// Version 2 added tombstones; version 1 manifests (none) are still read.
+    static let version: UInt32 = 2
 
     /// Incremented on every write of the manifest.
     public var generation: UInt64 = 0
@@ -49,6 +51,8 @@ public struct Manifest: Sendable, Hashable {
     public var nextSegmentID: UInt64 = 1
     public var tables: [TableSchema] = []
     public var segments: [SegmentEntry] = []
+    /// Deletions whose rows may still be in live segments.
+    public var tombstones: [Tombstone] = []
 
     public init() {}
 
@@ -76,6 +80,8 @@ public struct Manifest: Sendable, Hashable {
             body.writeZigZag(segment.maxTime)
             body.writeVarUInt(UInt64(segment.bytes))
         }
+        body.writeVarUInt(UInt64(tombstones.count))
+        for tombstone in tombstones { tombstone.write(into: &body) }
         var file = ByteWriter(capacity: body.count + 20)
         file.writeBytes(Self.magic)
         file.writeUInt32(Self.version)
@@ -99,7 +105,7 @@ public struct Manifest: Sendable, Hashable {
         let magic = try reader.readBytes(8, "the manifest magic")
         guard Array(magic) == Self.magic else { throw StorageError(.corrupt, "not a Sundial manifest (bad magic)", offset: 0) }
         let version = try reader.readUInt32("the manifest version")
-        guard version == Self.version else { throw StorageError(.corrupt, "unsupported manifest version \(version)", offset: 8) }
+        guard version == 1 || version == Self.version else { throw StorageError(.corrupt, "unsupported manifest version \(version)", offset: 8) }
         let length = Int(try reader.readUInt32("the manifest length"))
         let stored = try reader.readUInt32("the manifest checksum")
         guard reader.remaining == length else {
@@ -141,6 +147,10 @@ public struct Manifest: Sendable, Hashable {
             let bytes = try r.readVarInt("a byte count", max: Int.max)
             manifest.segments.append(SegmentEntry(id: id, tableID: table, partitionStart: start, rows: rows,
                                                   minTime: minTime, maxTime: maxTime, bytes: bytes))
+        }
+        if version >= 2 {
+            let count = try r.readVarInt("the tombstone count", max: r.remaining)
+            for _ in 0..<count { manifest.tombstones.append(try Tombstone.read(&r)) }
         }
         try r.expectEnd("the manifest")
         return manifest

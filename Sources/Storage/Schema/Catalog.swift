@@ -85,6 +85,8 @@ public struct Catalog: Sendable, Hashable {
             guard var table = tables[name] else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
             table.options.retention = retention
             tables[name] = table
+        case .dropTable(let name):
+            guard tables.removeValue(forKey: name) != nil else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
         }
     }
 }
