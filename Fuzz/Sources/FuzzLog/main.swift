@@ -1,10 +1,11 @@
 // FuzzLog: libFuzzer target for the decoders of durable metadata: WAL segments (through
 // WriteAheadLog.open on an in-memory file system), write-batch and schema-change WAL
-// payloads, and the manifest.
+// payloads, deletion payloads, and the manifest.
 //
-// Input: byte 0 picks the decoder (mod 5), the rest is its input:
+// Input: byte 0 picks the decoder (mod 6), the rest is its input:
 //   0  a whole WAL segment file        1  a valid WAL header + fuzzed records
 //   2  WriteBatch.decode               3  SchemaChange.decode      4  Manifest.decode
+//   5  Deletion.decode
 // Checks: decoding throws StorageError or succeeds, never traps; a WAL that opens replays
 // records with increasing LSNs; a decoded batch re-encodes (with its series ids) to a batch
 // that decodes equal, with the same series ids.
@@ -22,12 +23,12 @@ import SundialTestSupport
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
     let bytes = Array(UnsafeRawBufferPointer(start: data + 1, count: size - 1))
-    switch data[0] % 5 {
+    switch data[0] % 6 {
     case 0, 1:
         let fs = FaultInjectingFileSystem()
         try? fs.createDirectory("/wal")
         let path = "/wal/" + WALFormat.segmentName(firstLSN: 1)
-        var file = data[0] % 5 == 1 ? WALFormat.encodeHeader(firstLSN: 1) : []
+        var file = data[0] % 6 == 1 ? WALFormat.encodeHeader(firstLSN: 1) : []
         file += bytes
         if let handle = try? fs.open(path, mode: .createNew) {
             _ = try? file.withBytes { (raw) throws(StorageError) in try handle.write(raw, at: 0) }
@@ -52,6 +53,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case 3:
         if let change = try? SchemaChange.decode(bytes), (try? SchemaChange.decode(change.encode())) != change {
             fatalError("a decoded schema change does not survive re-encoding")
+        }
+    case 5:
+        if let deletion = try? Deletion.decode(bytes), (try? Deletion.decode(deletion.encode())) != deletion {
+            fatalError("a decoded deletion does not survive re-encoding")
         }
     default:
         if let manifest = try? Manifest.decode(bytes, path: "MANIFEST"),

@@ -224,12 +224,17 @@ var manifest = Manifest()
 manifest.flushedLSN = 7
 manifest.tables = [TableSchema(id: 1, name: "cpu", columns: [ColumnDefinition(name: "time", type: .timestamp), ColumnDefinition(name: "v", type: .double)])]
 manifest.segments = [SegmentEntry(id: 3, tableID: 1, partitionStart: 0, rows: 10, minTime: 0, maxTime: 9, bytes: 500)]
+manifest.tombstones = [Tombstone(lsn: 5, tableID: 1, timeRange: 2...4, series: [0, 7, 300], coversBelow: 4),
+                       Tombstone(lsn: 6, tableID: 1, timeRange: Int64.min...Int64.max, series: nil, coversBelow: 4)]
+let deletion = Deletion(table: "cpu", timeRange: -10...1_000_000, series: [1, 2, 70_000])
 try write("FuzzLog", [
     ("wal-file", [0] + WALFormat.encodeHeader(firstLSN: 1) + walBody.bytes),
     ("wal-records", [1] + walBody.bytes),
     ("write-batch", [2] + sampleBatch.encode(seriesIDs: sampleSeriesIDs)),
     ("schema-change", [3] + change.encode()),
     ("manifest", [4] + manifest.encode()),
+    ("deletion", [5] + deletion.encode()),
+    ("deletion-every-series", [5] + Deletion(table: "cpu").encode()),
 ])
 
 let segmentFS = FaultInjectingFileSystem()
