@@ -233,6 +233,25 @@ import SundialTestSupport
                 #expect(got.map(\.0) == expected.map(\.key), "seed \(seed) step \(step): times of \(host)")
                 #expect(got.map(\.1) == expected.map(\.value), "seed \(seed) step \(step): values of \(host)")
             }
+            // The last point read (newest row per series and partition) agrees with the model.
+            let range = (Self.base + T.hour * Int64(rng.next() % 20))..<(Self.base + T.hour * Int64(20 + rng.next() % 30))
+            var newest: [String: [Int64]] = [:]
+            var cursor = try engine.scan(table: "cpu", columns: ["usage"], timeRange: range, newestFirst: true, newestOnly: true)
+            while let batch = try cursor.next() {
+                #expect(batch.rowCount == 1)
+                newest[batch.tags[0].value, default: []].append(batch.times[0])
+                guard case .double(let v, _) = batch.columns[0] else { continue }
+                #expect(model[batch.tags[0].value]?[batch.times[0]] == v[0], "seed \(seed) step \(step): newest value")
+            }
+            for host in hosts {
+                var perPartition: [Int64: Int64] = [:]
+                for t in (model[host] ?? [:]).keys where range.contains(t) {
+                    let day = t - t % TableOptions.day
+                    perPartition[day] = max(perPartition[day] ?? .min, t)
+                }
+                #expect(newest[host] ?? [] == perPartition.sorted { $0.key > $1.key }.map(\.value),
+                        "seed \(seed) step \(step): newest rows of \(host)")
+            }
         }
         try engine.verify()
     }

@@ -85,7 +85,8 @@ final class QueryExecutor: @unchecked Sendable {
         }
         do {
             return try engine.scan(table: scan.table.name, columns: scan.fields, timeRange: scan.timeRange?.isEmpty == true ? 0..<0 : scan.timeRange,
-                                   series: series, batchRows: 8192, newestFirst: lastPoint)
+                                   series: series, batchRows: 8192, newestFirst: lastPoint,
+                                   newestOnly: lastPoint && plan.filter == nil)
         } catch {
             throw QueryError(.storage, error.description)
         }

@@ -77,6 +77,8 @@ public struct ScanCursor: Sendable {
     let tombstones: [Tombstone]
     let partitions: [Int64]
     let batchRows: Int
+    /// Only the newest row of each series in each partition (the last point).
+    let newestOnly: Bool
     var partitionIndex = 0
     var pending: [SeriesBatch] = []
 
@@ -115,9 +117,16 @@ public struct ScanCursor: Sendable {
         return result
     }
 
+    /// One place a partition's rows come from: a segment (with the tombstones that may
+    /// hide its rows) or a head.
+    struct Source {
+        var segment: LiveSegment?
+        var head: PartitionHead?
+        var tombstones: [Tombstone] = []
+    }
+
     func readPartition(_ start: Int64) throws(StorageError) -> [SeriesBatch] {
         // Sources oldest first: segments by id, then frozen heads, then the head.
-        struct Source { var segment: LiveSegment?; var head: PartitionHead?; var tombstones: [Tombstone] = [] }
         var sources: [Source] = []
         var ids = Set<SeriesID>()
         for live in segments where live.entry.partitionStart == start {
@@ -136,6 +145,10 @@ public struct ScanCursor: Sendable {
         }
         var batches: [SeriesBatch] = []
         for id in ids.sorted() {
+            if newestOnly {
+                if let batch = try newestRow(of: id, sources) { batches.append(batch) }
+                continue
+            }
             var times: [Int64] = []
             var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
             var tags: [(key: String, value: String)] = []
@@ -183,15 +196,19 @@ extension StorageEngine {
     ///
     /// With `newestFirst`, partitions come newest first (rows within a partition still
     /// ascend): the newest row of each series is found without reading older partitions.
+    /// With `newestOnly`, each series gives only its newest row of each partition, read
+    /// from the last blocks of the segments (the last point of every series at the cost of
+    /// one block per series instead of its whole partition).
     public func scan(table name: String, columns: [String]? = nil, timeRange: Range<Int64>? = nil,
-                     series: [SeriesID]? = nil, batchRows: Int = 8192, newestFirst: Bool = false) throws(StorageError) -> ScanCursor {
+                     series: [SeriesID]? = nil, batchRows: Int = 8192, newestFirst: Bool = false,
+                     newestOnly: Bool = false) throws(StorageError) -> ScanCursor {
         try Self.cursor(state.withLock { $0.readState }, table: name, columns: columns, timeRange: timeRange, series: series,
-                        batchRows: batchRows, newestFirst: newestFirst)
+                        batchRows: batchRows, newestFirst: newestFirst, newestOnly: newestOnly)
     }
 
     /// A cursor over `read` (see `scan`).
     static func cursor(_ read: ReadState, table name: String, columns: [String]?, timeRange: Range<Int64>?,
-                       series: [SeriesID]?, batchRows: Int, newestFirst: Bool) throws(StorageError) -> ScanCursor {
+                       series: [SeriesID]?, batchRows: Int, newestFirst: Bool, newestOnly: Bool = false) throws(StorageError) -> ScanCursor {
         guard let table = read.catalog.table(name) else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
         var fields = table.fields
         if let columns {
@@ -216,7 +233,7 @@ extension StorageEngine {
         if let ids = series, zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { wanted = Array(Set(ids)).sorted() }
         return ScanCursor(table: table, fields: fields, timeRange: timeRange, series: wanted, segments: segments, heads: heads,
                           tombstones: read.tombstones.filter { $0.tableID == table.id },
-                          partitions: partitions, batchRows: max(1, batchRows))
+                          partitions: partitions, batchRows: max(1, batchRows), newestOnly: newestOnly)
     }
 
     /// Figures for `sundial stats`.
