@@ -53,7 +53,9 @@ enum PlanDescription {
             return lines + describe(derived.plan, engine: engine, index: index).map { indent + $0 }
         }
         let scan = plan.scan
-        let total = engine.seriesCount(table: scan.table.name) ?? 0
+        // Under a workspace scope the series of other workspaces are not counted either.
+        let total = scan.scoped ? index.select(table: scan.table.name, Array(scan.tagPredicates.prefix(1)))?.count ?? 0
+            : engine.seriesCount(table: scan.table.name) ?? 0
         var text = "Scan \(scan.table.name)"
         if let range = scan.timeRange {
             let low = range.lowerBound == .min ? "-infinity" : TimeFormat.rfc3339(range.lowerBound)
@@ -67,7 +69,9 @@ enum PlanDescription {
             lines.append(indent + "series: all \(total) (no tag predicate)")
         } else {
             let selected = index.select(table: scan.table.name, scan.tagPredicates)?.count ?? 0
-            let predicates = scan.tagPredicates.map(sql).joined(separator: " AND ")
+            let predicates = scan.tagPredicates.enumerated().map { k, p in
+                sql(p) + (scan.scoped && k == 0 ? " [workspace scope]" : "")
+            }.joined(separator: " AND ")
             lines.append(indent + "series: \(selected) of \(total) from the tag index (\(predicates))")
         }
         lines.append(indent + "fields read: \(scan.fields.isEmpty ? "none" : scan.fields.joined(separator: ", ")) (\(scan.fields.count) of \(scan.table.fields.count))")
