@@ -101,15 +101,15 @@ public final class QueryEngine: Sendable {
             return QueryResult(columns: plan.columns, rowsAffected: nil, source: .executor(ExecutorBox(executor)))
         case .explain(let explain):
             let plan = try Binder.plan(explain.query, catalog: engine.catalog, parameters: parameters, now: now, scope: scope)
-            var lines = PlanDescription.describe(plan, engine: engine, index: index)
-            if explain.analyze {
-                let executor = QueryExecutor(plan: plan, engine: engine, index: index, context: EvaluationContext(now: now), limits: limits)
-                let started = ContinuousClock.now
-                var rows = 0
-                while let batch = try executor.next() { rows += batch.count }
-                let elapsed = started.duration(to: .now)
-                lines.append("Execution: \(rows) row\(rows == 1 ? "" : "s") in \(PlanDescription.milliseconds(elapsed)) ms")
-            }
+            guard explain.analyze else { return Self.textResult("QUERY PLAN", PlanDescription.describe(plan, engine: engine, index: index)) }
+            let executor = QueryExecutor(plan: plan, engine: engine, index: index, context: EvaluationContext(now: now), limits: limits,
+                                         profiling: true)
+            let started = ContinuousClock.now
+            var rows = 0
+            while let batch = try executor.next() { rows += batch.count }
+            let elapsed = started.duration(to: .now)
+            var lines = PlanDescription.describe(plan, engine: engine, index: index, executor: executor)
+            lines.append("Execution: \(rows) row\(rows == 1 ? "" : "s") in \(PlanDescription.milliseconds(elapsed)) ms")
             return Self.textResult("QUERY PLAN", lines)
         case .createTable(let create):
             try await createTable(create, scope: scope)

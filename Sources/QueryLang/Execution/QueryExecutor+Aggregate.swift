@@ -13,7 +13,10 @@ extension QueryExecutor {
         // Memory: the groups' keys (counted as each group is added) and the states.
         var reservation = MemoryReservation(memory, "hash aggregation")
         var keyBytes = 0
+        let clock = profile.clock()
+        let inputBefore = profile.inputTime
         while let input = try nextInput() {
+            profile.aggregate.rowsIn += input.count
             let keyVectors = try keys.map { (k) throws(QueryError) -> Vector in try Evaluator.evaluate(k, input, context) }
             var groups = [Int](repeating: 0, count: input.count)
             if keys.isEmpty {
@@ -69,6 +72,8 @@ extension QueryExecutor {
             columns.append(Vector.build(values, type: aggregate.type))
         }
         let grouped = Batch(columns: columns, count: groupKeys.count)
+        profile.aggregate.rowsOut = grouped.count
+        profile.aggregate.time = clock.elapsed - (profile.inputTime - inputBefore)
         // The groups now live in the result batch; the hash table and states are freed.
         try reservation.add(MemoryEstimate.of(grouped))
         return grouped

@@ -30,8 +30,11 @@ extension QueryExecutor {
     func latestPerGroup(_ on: [Int], _ keys: [SortKey]) throws(QueryError) -> Batch {
         var best: [[SQLValue]: (sort: [SQLValue], row: [SQLValue])] = [:]
         var reservation = MemoryReservation(memory, plan.scan.derived == nil && lastPoint ? "LATEST ON" : "DISTINCT ON")
+        let clock = profile.clock()
+        let before = profile.inputTime + profile.project.time
         while let input = try nextInput() {
             let out = try project(input)
+            profile.distinct.rowsIn += out.count
             var i = 0
             while i < out.count {
                 var j = i + 1
@@ -63,6 +66,8 @@ extension QueryExecutor {
             }
         }
         let winners = Array(best.values.map(\.row))
+        profile.distinct.rowsOut = winners.count
+        profile.distinct.time = clock.elapsed - (profile.inputTime + profile.project.time - before)
         let columns = plan.projections.enumerated().map { (c, p) in Vector.build(winners.map { $0[c] }, type: p.type) }
         return Batch(columns: columns, count: winners.count)
     }
@@ -71,8 +76,20 @@ extension QueryExecutor {
         var rows: Batch
         if let keys = plan.groupKeys {
             var grouped = try aggregate(keys)
-            if let fill = plan.fill { grouped = try Filler.fill(grouped, plan: fill, keyCount: keys.count, memory: memory) }
-            if let having = plan.having { grouped = try keeping(grouped, having) }
+            if let fill = plan.fill {
+                let clock = profile.clock()
+                profile.fill.rowsIn = grouped.count
+                grouped = try Filler.fill(grouped, plan: fill, keyCount: keys.count, memory: memory)
+                profile.fill.rowsOut = grouped.count
+                profile.fill.time = clock.elapsed
+            }
+            if let having = plan.having {
+                let clock = profile.clock()
+                profile.having.rowsIn = grouped.count
+                grouped = try keeping(grouped, having)
+                profile.having.rowsOut = grouped.count
+                profile.having.time = clock.elapsed
+            }
             rows = try project(grouped)
         } else if let on = plan.distinctOn {
             rows = try latestPerGroup(on, sortKeys)
@@ -94,13 +111,18 @@ extension QueryExecutor {
         try sorting.add(rows.count * MemoryLayout<Int>.stride)
         var order = Array(0..<rows.count)
         let keys = sortKeys
+        var clock = profile.clock()
+        profile.sort.rowsIn = rows.count
         if !keys.isEmpty {
             // Sort keys are read once per row, not once per comparison.
             try sorting.add(rows.count * (MemoryEstimate.arrayHeader + keys.count * MemoryEstimate.value))
             let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
             order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
         }
+        profile.sort.time = clock.elapsed
         if plan.distinct || plan.distinctOn != nil {
+            clock = profile.clock()
+            if plan.distinct { profile.distinct.rowsIn = order.count }
             let columns = plan.distinctOn ?? Array(0..<plan.visibleCount)
             var seen = Set<[SQLValue]>()
             var reservation = MemoryReservation(memory, "DISTINCT")
@@ -114,17 +136,24 @@ extension QueryExecutor {
                 }
             }
             order = kept
+            if plan.distinct { profile.distinct.time = clock.elapsed }
+            profile.distinct.rowsOut = order.count
         }
+        profile.sort.rowsOut = order.count
         if !plan.finalOrder.isEmpty {
             // LATEST ON … ORDER BY: the newest rows, then the user's order.
+            clock = profile.clock()
             let keys = plan.finalOrder
             try sorting.add(rows.count * (MemoryEstimate.arrayHeader + keys.count * MemoryEstimate.value))
             let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
             order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
+            profile.sort.time += clock.elapsed
         }
         let start = min(plan.offset, order.count)
         let end = plan.limit.map { min(order.count, start + $0) } ?? order.count
         let picked = Array(order[start..<end])
+        profile.limit.rowsIn = order.count
+        profile.limit.rowsOut = picked.count
         guard picked.count <= limits.maxResultRows else {
             throw QueryError(.limitExceeded, "the result has more than \(limits.maxResultRows) rows (the per-query limit)")
         }

@@ -16,6 +16,8 @@ final class QueryExecutor: @unchecked Sendable {
     let started: ContinuousClock.Instant
     /// The query's memory account (shared with its derived tables' executors).
     let memory: QueryMemory
+    /// What each step did, for EXPLAIN ANALYZE.
+    var profile = ExecutionProfile()
     var cursor: ScanCursor?
     var finished = false
     var produced = 0
@@ -30,7 +32,7 @@ final class QueryExecutor: @unchecked Sendable {
     var currentContributed = false
 
     init(plan: QueryPlan, engine: StorageEngine, index: TagIndex, context: EvaluationContext, limits: QueryLimits,
-         memory: QueryMemory? = nil, started: ContinuousClock.Instant = .now) {
+         memory: QueryMemory? = nil, started: ContinuousClock.Instant = .now, profiling: Bool = false) {
         self.plan = plan
         self.engine = engine
         self.index = index
@@ -38,6 +40,7 @@ final class QueryExecutor: @unchecked Sendable {
         self.limits = limits
         self.memory = memory ?? QueryMemory(limit: limits.maxMemoryBytes)
         self.started = started
+        self.profile.timed = profiling
         self.lastPoint = Self.isLastPoint(plan)
     }
 
@@ -89,26 +92,50 @@ final class QueryExecutor: @unchecked Sendable {
     func nextDerived(_ derived: DerivedPlan) throws(QueryError) -> Batch? {
         if inner == nil {
             inner = QueryExecutor(plan: derived.plan, engine: engine, index: index, context: context, limits: limits,
-                                  memory: memory, started: started)
+                                  memory: memory, started: started, profiling: profile.timed)
+            profile.started = true
         }
-        while let batch = try inner!.next() {
+        while true {
+            let clock = profile.clock()
+            let next = try inner!.next()
+            profile.subquery.time += clock.elapsed
+            guard let batch = next else { return nil }
+            profile.subquery.rowsOut += batch.count
             let visible = derived.plan.visibleCount
             var input = batch.columns.count == visible ? batch : Batch(columns: Array(batch.columns.prefix(visible)), count: batch.count)
-            if let filter = plan.filter { input = try keeping(input, filter) }
+            if let filter = plan.filter { input = try filtered(input, filter) }
             if input.count > 0 { return input }
         }
-        return nil
+    }
+
+    /// `keeping` for the WHERE filter, counted and timed.
+    func filtered(_ batch: Batch, _ condition: BoundExpr) throws(QueryError) -> Batch {
+        let clock = profile.clock()
+        let kept = try keeping(batch, condition)
+        profile.filter.rowsIn += batch.count
+        profile.filter.rowsOut += kept.count
+        profile.filter.time += clock.elapsed
+        return kept
     }
 
     /// The next input batch in the scan layout, filtered; nil at the end.
     func nextInput() throws(QueryError) -> Batch? {
         if let derived = plan.scan.derived { return try nextDerived(derived) }
-        if cursor == nil { cursor = try openScan() }
+        if cursor == nil {
+            let clock = profile.clock()
+            cursor = try openScan()
+            profile.scan.time += clock.elapsed
+            profile.started = true
+        }
         while true {
             try checkTime()
+            let clock = profile.clock()
             let next: SeriesBatch?
             do { next = try cursor!.next() } catch { throw QueryError(.storage, error.description) }
-            guard let series = next else { return nil }
+            guard let series = next else {
+                profile.scan.time += clock.elapsed
+                return nil
+            }
             if lastPoint && series.seriesID != currentSeries {
                 // The previous series is finished: its newest rows have been seen.
                 if let previous = currentSeries, currentContributed { completedSeries.insert(previous) }
@@ -117,7 +144,9 @@ final class QueryExecutor: @unchecked Sendable {
                 currentContributed = false
             }
             var batch = convert(series)
-            if let filter = plan.filter { batch = try keeping(batch, filter) }
+            profile.scan.time += clock.elapsed
+            profile.scan.rowsOut += batch.count
+            if let filter = plan.filter { batch = try filtered(batch, filter) }
             if batch.count == 0 { continue }
             currentContributed = true
             return batch
@@ -162,11 +191,13 @@ final class QueryExecutor: @unchecked Sendable {
                     if skip == out.count { continue }
                     out = out.gathered(Array(skip..<out.count))
                 }
+                profile.limit.rowsIn += out.count
                 if let limit = plan.limit, produced + out.count >= limit {
                     out = out.gathered(Array(0..<(limit - produced)))
                     finished = true
                 }
                 produced += out.count
+                profile.limit.rowsOut += out.count
                 if produced > limits.maxResultRows {
                     throw QueryError(.limitExceeded, "the result has more than \(limits.maxResultRows) rows (the per-query limit)")
                 }
@@ -182,8 +213,12 @@ final class QueryExecutor: @unchecked Sendable {
     }
 
     func project(_ batch: Batch) throws(QueryError) -> Batch {
+        let clock = profile.clock()
         var columns: [Vector] = []
         for p in plan.projections { columns.append(try Evaluator.evaluate(p, batch, context)) }
+        profile.project.rowsIn += batch.count
+        profile.project.rowsOut += batch.count
+        profile.project.time += clock.elapsed
         return Batch(columns: columns, count: batch.count)
     }
 }
