@@ -66,6 +66,14 @@ public final class TagIndex: Sendable {
         return state.withLock { $0.index.tagValues(table: id, key: key, prefix: prefix, limit: limit) }
     }
 
+    /// The values of tag `key` of `table` carried by a series matching every predicate,
+    /// sorted (what a workspace-scoped `SHOW TAG VALUES` lists).
+    public func tagValues(table: String, key: String, where predicates: [TagPredicate]) -> [String] {
+        guard let id = engine.catalog.table(table)?.id else { return [] }
+        update()
+        return state.withLock { s in s.index.tagValues(table: id, key: key, among: s.index.select(table: id, predicates)) }
+    }
+
     /// The number of series of `table`.
     public func seriesCount(table: String) -> Int {
         guard let id = engine.catalog.table(table)?.id else { return 0 }

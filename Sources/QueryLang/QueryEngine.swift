@@ -93,28 +93,29 @@ public final class QueryEngine: Sendable {
 
     public func execute(_ statement: Statement, parameters: [SQLValue] = [], scope: QueryScope = .unrestricted) async throws(QueryError) -> QueryResult {
         let now = engine.options.now()
+        try scope.validate()
         switch statement {
         case .query(let query):
-            let plan = try Binder.plan(query, catalog: engine.catalog, parameters: parameters, now: now)
+            let plan = try Binder.plan(query, catalog: engine.catalog, parameters: parameters, now: now, scope: scope)
             let executor = QueryExecutor(plan: plan, engine: engine, index: index, context: EvaluationContext(now: now), limits: limits)
             return QueryResult(columns: plan.columns, rowsAffected: nil, source: .executor(ExecutorBox(executor)))
         case .explain(let explain):
-            let plan = try Binder.plan(explain.query, catalog: engine.catalog, parameters: parameters, now: now)
-            var lines = PlanDescription.describe(plan, engine: engine, index: index)
-            if explain.analyze {
-                let executor = QueryExecutor(plan: plan, engine: engine, index: index, context: EvaluationContext(now: now), limits: limits)
-                let started = ContinuousClock.now
-                var rows = 0
-                while let batch = try executor.next() { rows += batch.count }
-                let elapsed = started.duration(to: .now)
-                lines.append("Execution: \(rows) row\(rows == 1 ? "" : "s") in \(PlanDescription.milliseconds(elapsed)) ms")
-            }
+            let plan = try Binder.plan(explain.query, catalog: engine.catalog, parameters: parameters, now: now, scope: scope)
+            guard explain.analyze else { return Self.textResult("QUERY PLAN", PlanDescription.describe(plan, engine: engine, index: index)) }
+            let executor = QueryExecutor(plan: plan, engine: engine, index: index, context: EvaluationContext(now: now), limits: limits,
+                                         profiling: true)
+            let started = ContinuousClock.now
+            var rows = 0
+            while let batch = try executor.next() { rows += batch.count }
+            let elapsed = started.duration(to: .now)
+            var lines = PlanDescription.describe(plan, engine: engine, index: index, executor: executor)
+            lines.append("Execution: \(rows) row\(rows == 1 ? "" : "s") in \(PlanDescription.milliseconds(elapsed)) ms")
             return Self.textResult("QUERY PLAN", lines)
         case .createTable(let create):
-            try await createTable(create)
+            try await createTable(create, scope: scope)
             return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
         case .alterTable(let alter):
-            let table = try Binder.resolveTable(alter.name, engine.catalog)
+            let table = try Binder.resolveTable(alter.name, engine.catalog, scope: scope)
             switch alter.action {
             case .addColumn(let column):
                 if let existing = table.columns.first(where: { $0.name.lowercased() == column.name.value.lowercased() }) {
@@ -131,7 +132,7 @@ public final class QueryEngine: Sendable {
         case .dropTable(let drop):
             let table: TableSchema
             do {
-                table = try Binder.resolveTable(drop.name, engine.catalog)
+                table = try Binder.resolveTable(drop.name, engine.catalog, scope: scope)
             } catch where error.code == .unknownTable && drop.ifExists {
                 return QueryResult(columns: [], rowsAffected: nil, source: .batches([]))
             }
@@ -145,9 +146,9 @@ public final class QueryEngine: Sendable {
             }
             return QueryResult(columns: [], rowsAffected: rows, source: .batches([]))
         case .showTables:
-            return Self.textResult("table", engine.catalog.tables.values.map(\.name).sorted())
+            return Self.textResult("table", Binder.visibleTables(engine.catalog, scope).map(\.name).sorted())
         case .showColumns(let show):
-            let table = try Binder.resolveTable(show.table, engine.catalog)
+            let table = try Binder.resolveTable(show.table, engine.catalog, scope: scope)
             let names = table.columns.map(\.name)
             let types = table.columns.map { $0.type == .tag ? "TAG" : SQLType($0.type).rawValue }
             let roles = table.columns.map { $0.type == .tag ? "tag" : ($0.type == .timestamp ? "time" : "field") }
@@ -156,13 +157,17 @@ public final class QueryEngine: Sendable {
                                         Vector(type: .string, values: .string(roles, valid: nil))], count: names.count)
             return QueryResult(columns: [("column", .string), ("type", .string), ("role", .string)], rowsAffected: nil, source: .batches([batch]))
         case .showTagValues(let show):
-            let table = try Binder.resolveTable(show.table, engine.catalog)
+            let table = try Binder.resolveTable(show.table, engine.catalog, scope: scope)
             guard let key = table.tags.first(where: { $0.lowercased() == show.key.value.lowercased() }) else {
                 throw Binder.unknownColumn(show.key, table.tags)
             }
+            if let predicate = scope.predicate {
+                // Only values the workspace's series carry (the index intersects them).
+                return Self.textResult("value", index.tagValues(table: table.name, key: key, where: [predicate]))
+            }
             return Self.textResult("value", index.tagValues(table: table.name, key: key, limit: Int.max))
         case .insert(let insert):
-            let count = try await Inserter.insert(insert, engine: engine, parameters: parameters, now: now)
+            let count = try await Inserter.insert(insert, engine: engine, parameters: parameters, now: now, scope: scope)
             return QueryResult(columns: [], rowsAffected: count, source: .batches([]))
         }
     }
@@ -206,7 +211,11 @@ public final class QueryEngine: Sendable {
         }
     }
 
-    func createTable(_ create: CreateTable) async throws(QueryError) {
+    func createTable(_ create: CreateTable, scope: QueryScope) async throws(QueryError) {
+        if scope.workspace != nil, !create.columns.contains(where: { $0.type == .tag && $0.name.value == scope.tenantTag }) {
+            // The table would be invisible to the statement that created it.
+            throw QueryError(.permissionDenied, "a table created in a workspace needs the tenant tag: \(scope.tenantTag) TAG", at: create.location)
+        }
         if engine.catalog.table(create.name.value) != nil {
             if create.ifNotExists { return }
             throw QueryError(.syntax, "table \"\(create.name.value)\" already exists", at: create.name.location)

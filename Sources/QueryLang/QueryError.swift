@@ -27,7 +27,7 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Wrapped: Hashable, Sendable {
             case lexical, syntax, tooDeep
             case unknownTable, unknownColumn, type, unsupported
-            case divisionByZero, outOfRange, invalidText, limitExceeded, storage
+            case divisionByZero, outOfRange, invalidText, limitExceeded, storage, permissionDenied
         }
 
         fileprivate var wrapped: Wrapped
@@ -60,6 +60,9 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
         public static var limitExceeded: Code { Code(.limitExceeded) }
         /// The storage engine failed (its error is in the message).
         public static var storage: Code { Code(.storage) }
+        /// A workspace-scoped statement tried to write rows of another workspace (or to
+        /// create a table it could not see).
+        public static var permissionDenied: Code { Code(.permissionDenied) }
 
         public var description: String {
             switch wrapped {
@@ -75,6 +78,7 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
             case .invalidText: "invalid text"
             case .limitExceeded: "limit exceeded"
             case .storage: "storage error"
+            case .permissionDenied: "permission denied"
             }
         }
     }

@@ -32,6 +32,15 @@ public struct DatabaseConfiguration: Sendable {
     public var fileSystem: any FileSystem = PosixFileSystem()
     /// Storage engine options not covered above.
     public var storage = StorageOptions()
+    /// Limits every SQL statement runs under: memory held by its buffering operators
+    /// (``QueryLimits/maxMemoryBytes``, 1 GiB by default), running time
+    /// (``QueryLimits/timeout``, none by default), result rows, groups, buffered rows.
+    ///
+    /// ```swift
+    /// configuration.queryLimits.maxMemoryBytes = 256 << 20
+    /// configuration.queryLimits.timeout = .seconds(30)
+    /// ```
+    public var queryLimits = QueryLimits()
 
     public init() {}
 

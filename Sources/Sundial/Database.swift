@@ -31,11 +31,11 @@ public final class Database: Sendable {
     let logger: Logger
     let maintenanceTask = Mutex<Task<Void, Never>?>(nil)
 
-    init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger) {
+    init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger, queryLimits: QueryLimits = QueryLimits()) {
         self.path = path
         self.engine = engine
         self.index = TagIndex(engine: engine)
-        self.sql = QueryEngine(engine: engine, index: index)
+        self.sql = QueryEngine(engine: engine, index: index, limits: queryLimits)
         self.recovery = recovery
         self.logger = logger
     }
@@ -70,7 +70,7 @@ public final class Database: Sendable {
         for orphan in report.removedOrphans { logger.info("removed a file left by a crash", metadata: ["file": "\(orphan)"]) }
         logger.debug("opened database", metadata: ["path": "\(path)", "segments": "\(report.segments)",
                                                   "series": "\(report.series)", "replayed": "\(report.replayedRecords)"])
-        let database = Database(path: path, engine: engine, recovery: report, logger: logger)
+        let database = Database(path: path, engine: engine, recovery: report, logger: logger, queryLimits: configuration.queryLimits)
         if let interval = configuration.maintenanceInterval { database.startMaintenance(every: interval) }
         return database
     }

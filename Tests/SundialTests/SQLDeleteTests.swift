@@ -93,3 +93,36 @@ import Sundial
         #expect(db.tagValues(of: "cpu", key: "host") == ["a"])
     }
 }
+
+/// DELETE under a workspace scope removes that workspace's rows only.
+@Suite struct SQLDeleteScopeTests {
+    @Test func scopedDeleteNeverLeavesItsWorkspace() async throws {
+        let db = try await SQLExecutionTests.database("""
+            events,workspace_id=a,user=u1 n=1i 1451606400000000000
+            events,workspace_id=a,user=u2 n=2i 1451606400000000000
+            events,workspace_id=b,user=u1 n=3i 1451606400000000000
+            plain,host=x n=4i 1451606400000000000
+            """)
+        try await db.flush()
+        let a = QueryScope(workspace: "a")
+        // OR is refused as for any DELETE; the rest stays inside workspace a.
+        do {
+            _ = try await db.query("DELETE FROM events WHERE user = 'u1' OR workspace_id = 'b'", scope: a)
+            Issue.record("OR is refused")
+        } catch {
+            #expect(error.code == .unsupported)
+        }
+        #expect(try await db.query("DELETE FROM events WHERE user = 'u1'", scope: a).rowsAffected == 1)
+        #expect(try await db.query("DELETE FROM events WHERE workspace_id = 'b'", scope: a).rowsAffected == 0)
+        #expect(try await db.query("DELETE FROM events", scope: a).rowsAffected == 1)
+        #expect(try await SQLExecutionTests.rows(db, "SELECT workspace_id, user, n FROM events")
+                == [[.string("b"), .string("u1"), .bigint(3)]])
+        do {
+            _ = try await db.query("DELETE FROM plain", scope: a)
+            Issue.record("a table without the tenant tag is invisible to a scoped DELETE")
+        } catch {
+            #expect(error.code == .unknownTable)
+        }
+        #expect(try await SQLExecutionTests.rows(db, "SELECT count(*) FROM plain") == [[.bigint(1)]])
+    }
+}

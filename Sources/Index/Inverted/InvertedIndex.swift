@@ -216,6 +216,19 @@ public struct InvertedIndex: Sendable {
         return out
     }
 
+    /// The values of a tag carried by at least one series of `series` (a `select` answer),
+    /// sorted: each value's postings are intersected with `series`, so a value only other
+    /// series carry is not listed.
+    public func tagValues(table: UInt32, key: String, among series: Postings) -> [String] {
+        guard let entry = tables[table]?.keys[key], series.count > 0 else { return [] }
+        var out: [String] = []
+        for value in entry.sorted + entry.unsorted.sorted() {
+            guard let list = entry.values[value] else { continue }
+            if intersect([list, series]).count > 0 { out.append(value) }
+        }
+        return entry.unsorted.isEmpty ? out : out.sorted()
+    }
+
     /// The number of distinct values of a tag.
     public func valueCount(table: UInt32, key: String) -> Int { tables[table]?.keys[key]?.values.count ?? 0 }
 

@@ -52,6 +52,8 @@ class AggregateState {
     /// skipped by the states that ignore NULLs).
     func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {}
     func result(_ group: Int) throws(QueryError) -> SQLValue { .null }
+    /// The bytes the state holds (an estimate, see `QueryMemory`), read once per batch.
+    var memoryBytes: Int { 0 }
 }
 
 final class CountState: AggregateState {
@@ -72,6 +74,7 @@ final class CountState: AggregateState {
     }
 
     override func result(_ group: Int) throws(QueryError) -> SQLValue { .bigint(group < counts.count ? counts[group] : 0) }
+    override var memoryBytes: Int { counts.count * 8 }
 }
 
 /// count, sum, avg, stddev and variance: count, sum and (for spread) Welford's running
@@ -155,6 +158,8 @@ final class MomentsState: AggregateState {
     }
 
 
+    override var memoryBytes: Int { counts.count * 41 }
+
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < counts.count, counts[g] > 0 else { return .null }
         let n = Double(counts[g])
@@ -210,6 +215,7 @@ final class ExtremeState: AggregateState {
     }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue { g < best.count ? best[g] : .null }
+    override var memoryBytes: Int { best.count * MemoryEstimate.value }
 }
 
 /// first(x, time) / last(x, time): the value at the smallest / largest time (ties keep
@@ -245,6 +251,7 @@ final class FirstLastState: AggregateState {
     }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue { g < values.count ? values[g] : .null }
+    override var memoryBytes: Int { times.count * (9 + MemoryEstimate.value) }
 }
 
 /// Exact percentiles: every value of the group is kept and sorted once at the end.
@@ -254,6 +261,8 @@ final class PercentileState: AggregateState {
     let type: SQLType
     var values: [[Double]] = []
     var raw: [[SQLValue]] = []
+    /// Values kept, over all groups.
+    var stored = 0
 
     init(discrete: Bool, fraction: Double, type: SQLType) {
         self.discrete = discrete
@@ -274,8 +283,11 @@ final class PercentileState: AggregateState {
             }
             values[g].append(d)
             raw[g].append(v)
+            stored += 1
         }
     }
+
+    override var memoryBytes: Int { values.count * 2 * MemoryEstimate.arrayHeader + stored * (8 + MemoryEstimate.value) }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < values.count, !values[g].isEmpty else { return .null }
@@ -302,6 +314,8 @@ final class PercentileState: AggregateState {
 final class DistinctState: AggregateState {
     let aggregate: BoundAggregate
     var sets: [Set<SQLValue>] = []
+    /// Values kept, over all groups.
+    var stored = 0
 
     init(_ aggregate: BoundAggregate) { self.aggregate = aggregate }
 
@@ -311,9 +325,11 @@ final class DistinctState: AggregateState {
         for (i, g) in groups.enumerated() where values.isValid(i) {
             var v = values.value(at: i)
             if case .double(let d) = v, d == 0 { v = .double(0) }  // -0 and 0 are one value
-            sets[g].insert(v)
+            if sets[g].insert(v).inserted { stored += 1 }
         }
     }
+
+    override var memoryBytes: Int { sets.count * MemoryEstimate.arrayHeader + stored * (MemoryEstimate.value + MemoryEstimate.hashEntry) }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < sets.count else { return aggregate.kind == .count ? .bigint(0) : .null }

@@ -4,7 +4,7 @@
 // interpolation between the neighbours, or a constant.
 
 enum Filler {
-    static func fill(_ grouped: Batch, plan: FillPlan, keyCount: Int) throws(QueryError) -> Batch {
+    static func fill(_ grouped: Batch, plan: FillPlan, keyCount: Int, memory: QueryMemory) throws(QueryError) -> Batch {
         let first = Functions.bucket(plan.range.lowerBound, width: plan.width, origin: Functions.defaultOrigin)
         let bucketCount = (plan.range.upperBound - first + plan.width - 1) / plan.width
         guard bucketCount <= 10_000_000 else {
@@ -21,6 +21,10 @@ enum Filler {
             series[others, default: [:]][bucket] = i
         }
         if order.isEmpty && keyCount == 1 { order.append([]) }
+        // Every combination gets every bucket: account for the rows before building them.
+        var reservation = MemoryReservation(memory, "gap filling")
+        let (rows, overflow) = Int(bucketCount).multipliedReportingOverflow(by: max(order.count, 1))
+        try reservation.add(overflow ? Int.max / 2 : rows * (grouped.columns.count * MemoryEstimate.value + MemoryEstimate.arrayHeader))
         let valueColumns = keyCount..<grouped.columns.count
         var builders = grouped.columns.map { VectorBuilder(type: $0.type) }
         for others in order {

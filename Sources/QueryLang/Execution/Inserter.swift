@@ -1,11 +1,15 @@
 // INSERT INTO t (cols) VALUES (…), (…): constant rows turned into one columnar write
 // batch, grouped by series. The table and its columns must exist (as in PostgreSQL);
 // `time` is required; a missing field is NULL; a missing tag leaves the series without it.
+// Under a workspace scope every row gets the tenant tag: a row that leaves it out (or
+// gives NULL or '') is written to the workspace, a row naming another workspace fails
+// the statement before anything is written.
 import SundialStorage
 
 enum Inserter {
-    static func insert(_ insert: Insert, engine: StorageEngine, parameters: [SQLValue], now: Int64) async throws(QueryError) -> Int {
-        let table = try Binder.resolveTable(insert.table, engine.catalog)
+    static func insert(_ insert: Insert, engine: StorageEngine, parameters: [SQLValue], now: Int64,
+                       scope workspaceScope: QueryScope = .unrestricted) async throws(QueryError) -> Int {
+        let table = try Binder.resolveTable(insert.table, engine.catalog, scope: workspaceScope)
         var positions: [(column: ColumnDefinition, index: Int)] = []
         var timeIndex: Int?
         for (i, name) in insert.columns.enumerated() {
@@ -30,7 +34,8 @@ enum Inserter {
         var groups: [String: Group] = [:]
         var order: [String] = []
         var scope = BindScope(names: [], types: [], parameters: parameters, now: now)
-        for row in insert.rows {
+        let tenant = tags.first { $0.column.name == workspaceScope.tenantTag }
+        for (rowNumber, row) in insert.rows.enumerated() {
             guard row.count == insert.columns.count else {
                 throw QueryError(.syntax, "INSERT has \(row.count) values for \(insert.columns.count) columns", at: row.first?.location ?? insert.location)
             }
@@ -49,6 +54,13 @@ enum Inserter {
             var tagPairs: [(key: String, value: String)] = []
             for tag in tags {
                 if case .string(let v) = values[tag.index], !v.isEmpty { tagPairs.append((tag.column.name, v)) }
+            }
+            if let workspace = workspaceScope.workspace {
+                if let tenant, case .string(let v) = values[tenant.index], !v.isEmpty, v != workspace {
+                    throw QueryError(.permissionDenied, "row \(rowNumber + 1) has \(workspaceScope.tenantTag) \(SQLValue.string(v)), but the statement is scoped to workspace \(SQLValue.string(workspace))",
+                                     at: row[tenant.index].location)
+                }
+                if !tagPairs.contains(where: { $0.key == workspaceScope.tenantTag }) { tagPairs.append((workspaceScope.tenantTag, workspace)) }
             }
             let key = SeriesKey.canonical(tagPairs)
             if groups[key] == nil { groups[key] = Group(tags: tagPairs); order.append(key) }

@@ -5,21 +5,6 @@
 // the (usually small) grouped result.
 import SundialIndex
 import SundialStorage
-
-/// Per-query limits; each is a clear error when reached.
-public struct QueryLimits: Sendable {
-    /// The most result rows a query may return.
-    public var maxResultRows = 10_000_000
-    /// The most groups an aggregation may hold (a proxy for its memory).
-    public var maxGroups = 5_000_000
-    /// The most rows a sort or DISTINCT may hold.
-    public var maxBufferedRows = 50_000_000
-    /// When set, the query fails once it has run this long.
-    public var timeout: Duration?
-
-    public init() {}
-}
-
 /// Executes plans against a storage engine and its tag index.
 final class QueryExecutor: @unchecked Sendable {
     let plan: QueryPlan
@@ -27,7 +12,12 @@ final class QueryExecutor: @unchecked Sendable {
     let index: TagIndex
     let context: EvaluationContext
     let limits: QueryLimits
-    let started = ContinuousClock.now
+    /// When the query started (a derived table's executor shares its query's).
+    let started: ContinuousClock.Instant
+    /// The query's memory account (shared with its derived tables' executors).
+    let memory: QueryMemory
+    /// What each step did, for EXPLAIN ANALYZE.
+    var profile = ExecutionProfile()
     var cursor: ScanCursor?
     var finished = false
     var produced = 0
@@ -41,12 +31,16 @@ final class QueryExecutor: @unchecked Sendable {
     var currentSeries: SeriesID?
     var currentContributed = false
 
-    init(plan: QueryPlan, engine: StorageEngine, index: TagIndex, context: EvaluationContext, limits: QueryLimits) {
+    init(plan: QueryPlan, engine: StorageEngine, index: TagIndex, context: EvaluationContext, limits: QueryLimits,
+         memory: QueryMemory? = nil, started: ContinuousClock.Instant = .now, profiling: Bool = false) {
         self.plan = plan
         self.engine = engine
         self.index = index
         self.context = context
         self.limits = limits
+        self.memory = memory ?? QueryMemory(limit: limits.maxMemoryBytes)
+        self.started = started
+        self.profile.timed = profiling
         self.lastPoint = Self.isLastPoint(plan)
     }
 
@@ -69,7 +63,7 @@ final class QueryExecutor: @unchecked Sendable {
 
     func checkTime() throws(QueryError) {
         if let timeout = limits.timeout, started.duration(to: .now) > timeout {
-            throw QueryError(.limitExceeded, "the query ran longer than its time limit (\(timeout))")
+            throw QueryError(.limitExceeded, "the query ran longer than its time limit of \(timeout) (QueryLimits.timeout)")
         }
         if Task.isCancelled { throw QueryError(.limitExceeded, "the query was cancelled") }
     }
@@ -97,25 +91,52 @@ final class QueryExecutor: @unchecked Sendable {
 
     /// The next batch of a derived table (its visible columns).
     func nextDerived(_ derived: DerivedPlan) throws(QueryError) -> Batch? {
-        if inner == nil { inner = QueryExecutor(plan: derived.plan, engine: engine, index: index, context: context, limits: limits) }
-        while let batch = try inner!.next() {
+        if inner == nil {
+            inner = QueryExecutor(plan: derived.plan, engine: engine, index: index, context: context, limits: limits,
+                                  memory: memory, started: started, profiling: profile.timed)
+            profile.started = true
+        }
+        while true {
+            let clock = profile.clock()
+            let next = try inner!.next()
+            profile.subquery.time += clock.elapsed
+            guard let batch = next else { return nil }
+            profile.subquery.rowsOut += batch.count
             let visible = derived.plan.visibleCount
             var input = batch.columns.count == visible ? batch : Batch(columns: Array(batch.columns.prefix(visible)), count: batch.count)
-            if let filter = plan.filter { input = try keeping(input, filter) }
+            if let filter = plan.filter { input = try filtered(input, filter) }
             if input.count > 0 { return input }
         }
-        return nil
+    }
+
+    /// `keeping` for the WHERE filter, counted and timed.
+    func filtered(_ batch: Batch, _ condition: BoundExpr) throws(QueryError) -> Batch {
+        let clock = profile.clock()
+        let kept = try keeping(batch, condition)
+        profile.filter.rowsIn += batch.count
+        profile.filter.rowsOut += kept.count
+        profile.filter.time += clock.elapsed
+        return kept
     }
 
     /// The next input batch in the scan layout, filtered; nil at the end.
     func nextInput() throws(QueryError) -> Batch? {
         if let derived = plan.scan.derived { return try nextDerived(derived) }
-        if cursor == nil { cursor = try openScan() }
+        if cursor == nil {
+            let clock = profile.clock()
+            cursor = try openScan()
+            profile.scan.time += clock.elapsed
+            profile.started = true
+        }
         while true {
             try checkTime()
+            let clock = profile.clock()
             let next: SeriesBatch?
             do { next = try cursor!.next() } catch { throw QueryError(.storage, error.description) }
-            guard let series = next else { return nil }
+            guard let series = next else {
+                profile.scan.time += clock.elapsed
+                return nil
+            }
             if lastPoint && series.seriesID != currentSeries {
                 // The previous series is finished: its newest rows have been seen.
                 if let previous = currentSeries, currentContributed { completedSeries.insert(previous) }
@@ -124,7 +145,9 @@ final class QueryExecutor: @unchecked Sendable {
                 currentContributed = false
             }
             var batch = convert(series)
-            if let filter = plan.filter { batch = try keeping(batch, filter) }
+            profile.scan.time += clock.elapsed
+            profile.scan.rowsOut += batch.count
+            if let filter = plan.filter { batch = try filtered(batch, filter) }
             if batch.count == 0 { continue }
             currentContributed = true
             return batch
@@ -169,11 +192,13 @@ final class QueryExecutor: @unchecked Sendable {
                     if skip == out.count { continue }
                     out = out.gathered(Array(skip..<out.count))
                 }
+                profile.limit.rowsIn += out.count
                 if let limit = plan.limit, produced + out.count >= limit {
                     out = out.gathered(Array(0..<(limit - produced)))
                     finished = true
                 }
                 produced += out.count
+                profile.limit.rowsOut += out.count
                 if produced > limits.maxResultRows {
                     throw QueryError(.limitExceeded, "the result has more than \(limits.maxResultRows) rows (the per-query limit)")
                 }
@@ -189,197 +214,12 @@ final class QueryExecutor: @unchecked Sendable {
     }
 
     func project(_ batch: Batch) throws(QueryError) -> Batch {
+        let clock = profile.clock()
         var columns: [Vector] = []
         for p in plan.projections { columns.append(try Evaluator.evaluate(p, batch, context)) }
+        profile.project.rowsIn += batch.count
+        profile.project.rowsOut += batch.count
+        profile.project.time += clock.elapsed
         return Batch(columns: columns, count: batch.count)
-    }
-
-    /// Everything for a grouped, sorted or distinct query: rows in their final order.
-    /// ORDER BY, or the DISTINCT ON columns when there is none (so the kept row of each
-    /// group is well defined).
-    var sortKeys: [SortKey] {
-        plan.orderBy.isEmpty ? (plan.distinctOn ?? []).map { SortKey(column: $0, descending: false, nullsFirst: false) } : plan.orderBy
-    }
-
-    /// Whether row `a` sorts before row `b` (nil when they tie), on sort-key values.
-    static func precedes(_ a: [SQLValue], _ b: [SQLValue], _ keys: [SortKey]) -> Bool? {
-        for (k, key) in keys.enumerated() {
-            let x = a[k], y = b[k]
-            if x.isNull || y.isNull {
-                if x.isNull && y.isNull { continue }
-                return x.isNull == key.nullsFirst
-            }
-            let c = SQLValue.compare(x, y) ?? 0
-            if c != 0 { return key.descending ? c > 0 : c < 0 }
-        }
-        return nil
-    }
-
-    /// DISTINCT ON without sorting every row: the first row in ORDER BY order of each
-    /// group is kept as rows stream by (a run of rows with equal ON values, as a series
-    /// batch is, costs one comparison per row and one hash lookup per run).
-    func latestPerGroup(_ on: [Int], _ keys: [SortKey]) throws(QueryError) -> Batch {
-        var best: [[SQLValue]: (sort: [SQLValue], row: [SQLValue])] = [:]
-        while let input = try nextInput() {
-            let out = try project(input)
-            var i = 0
-            while i < out.count {
-                var j = i + 1
-                while j < out.count && on.allSatisfy({ out.columns[$0].rowsEqual(j, j - 1) }) { j += 1 }
-                var winner = i
-                var winnerKeys: [SQLValue]
-                if lastPoint {
-                    // A run is one series' rows in ascending time: its last row is newest.
-                    winner = j - 1
-                    winnerKeys = keys.map { out.columns[$0.column].value(at: winner) }
-                } else {
-                    winnerKeys = keys.map { out.columns[$0.column].value(at: i) }
-                    for r in (i + 1)..<j {
-                        let candidate = keys.map { out.columns[$0.column].value(at: r) }
-                        if Self.precedes(candidate, winnerKeys, keys) == true { winner = r; winnerKeys = candidate }
-                    }
-                }
-                let group = on.map { out.columns[$0].value(at: winner) }
-                if let current = best[group], Self.precedes(winnerKeys, current.sort, keys) != true {
-                    // The kept row stays.
-                } else {
-                    best[group] = (winnerKeys, out.row(winner))
-                }
-                i = j
-            }
-        }
-        let winners = Array(best.values.map(\.row))
-        let columns = plan.projections.enumerated().map { (c, p) in Vector.build(winners.map { $0[c] }, type: p.type) }
-        return Batch(columns: columns, count: winners.count)
-    }
-
-    func materialize() throws(QueryError) -> [Batch] {
-        var rows: Batch
-        if let keys = plan.groupKeys {
-            var grouped = try aggregate(keys)
-            if let fill = plan.fill { grouped = try Filler.fill(grouped, plan: fill, keyCount: keys.count) }
-            if let having = plan.having { grouped = try keeping(grouped, having) }
-            rows = try project(grouped)
-        } else if let on = plan.distinctOn {
-            rows = try latestPerGroup(on, sortKeys)
-        } else {
-            var parts: [Batch] = []
-            var total = 0
-            while let input = try nextInput() {
-                let out = try project(input)
-                total += out.count
-                if total > limits.maxBufferedRows {
-                    throw QueryError(.limitExceeded, "sorting or DISTINCT needs more than \(limits.maxBufferedRows) rows (the per-query limit)")
-                }
-                parts.append(out)
-            }
-            rows = Batch.concatenate(parts, types: plan.projections.map(\.type))
-        }
-        var order = Array(0..<rows.count)
-        let keys = sortKeys
-        if !keys.isEmpty {
-            // Sort keys are read once per row, not once per comparison.
-            let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
-            order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
-        }
-        if plan.distinct || plan.distinctOn != nil {
-            let columns = plan.distinctOn ?? Array(0..<plan.visibleCount)
-            var seen = Set<[SQLValue]>()
-            order = order.filter { row in seen.insert(columns.map { rows.columns[$0].value(at: row) }).inserted }
-        }
-        if !plan.finalOrder.isEmpty {
-            // LATEST ON … ORDER BY: the newest rows, then the user's order.
-            let keys = plan.finalOrder
-            let values = (0..<rows.count).map { row in keys.map { rows.columns[$0.column].value(at: row) } }
-            order.sort { a, b in Self.precedes(values[a], values[b], keys) ?? (a < b) }
-        }
-        let start = min(plan.offset, order.count)
-        let end = plan.limit.map { min(order.count, start + $0) } ?? order.count
-        let picked = Array(order[start..<end])
-        guard picked.count <= limits.maxResultRows else {
-            throw QueryError(.limitExceeded, "the result has more than \(limits.maxResultRows) rows (the per-query limit)")
-        }
-        var out: [Batch] = []
-        var offset = 0
-        while offset < picked.count {
-            let chunk = Array(picked[offset..<min(offset + 8192, picked.count)])
-            out.append(rows.gathered(chunk))
-            offset += chunk.count
-        }
-        return out
-    }
-
-    /// Hash aggregation: every input batch's key vectors give each row a group number;
-    /// the aggregate states fold their argument vectors by group.
-    func aggregate(_ keys: [BoundExpr]) throws(QueryError) -> Batch {
-        let states = plan.aggregates.map { $0.makeState() }
-        var groupIndex: [[SQLValue]: Int] = [:]
-        var groupKeys: [[SQLValue]] = []
-        var singleIndex: [SQLValue: Int] = [:]
-        while let input = try nextInput() {
-            let keyVectors = try keys.map { (k) throws(QueryError) -> Vector in try Evaluator.evaluate(k, input, context) }
-            var groups = [Int](repeating: 0, count: input.count)
-            if keys.isEmpty {
-                if groupKeys.isEmpty { groupKeys.append([]) }
-            } else {
-                // Rows of a series batch come in time order and tags are constant over it:
-                // a row whose keys equal the previous row's joins its group without hashing.
-                var key = [SQLValue](repeating: .null, count: keys.count)
-                for i in 0..<input.count {
-                    if i > 0 && keyVectors.allSatisfy({ $0.rowsEqual(i, i - 1) }) {
-                        groups[i] = groups[i - 1]
-                        continue
-                    }
-                    if keys.count == 1 {
-                        let v = keyVectors[0].value(at: i)
-                        if let g = singleIndex[v] { groups[i] = g } else {
-                            singleIndex[v] = groupKeys.count
-                            groups[i] = groupKeys.count
-                            groupKeys.append([v])
-                        }
-                        continue
-                    }
-                    for k in keys.indices { key[k] = keyVectors[k].value(at: i) }
-                    if let g = groupIndex[key] { groups[i] = g } else {
-                        groupIndex[key] = groupKeys.count
-                        groups[i] = groupKeys.count
-                        groupKeys.append(key)
-                    }
-                }
-            }
-            if groupKeys.count > limits.maxGroups {
-                throw QueryError(.limitExceeded, "the aggregation has more than \(limits.maxGroups) groups (the per-query limit)")
-            }
-            for (aggregate, state) in zip(plan.aggregates, states) {
-                let values = try aggregate.argument.map { (a) throws(QueryError) -> Vector in try Evaluator.evaluate(a, input, context) }
-                let times = try aggregate.time.map { (t) throws(QueryError) -> Vector in try Evaluator.evaluate(t, input, context) }
-                try state.update(groups, groupCount: groupKeys.count, values, times)
-            }
-        }
-        // An aggregate without GROUP BY has one row even over no input.
-        if keys.isEmpty && groupKeys.isEmpty { groupKeys.append([]) }
-        var columns: [Vector] = []
-        for (k, key) in keys.enumerated() { columns.append(Vector.build(groupKeys.map { $0[k] }, type: key.type)) }
-        for (aggregate, state) in zip(plan.aggregates, states) {
-            var values: [SQLValue] = []
-            values.reserveCapacity(groupKeys.count)
-            for g in 0..<groupKeys.count { values.append(try state.result(g)) }
-            columns.append(Vector.build(values, type: aggregate.type))
-        }
-        return Batch(columns: columns, count: groupKeys.count)
-    }
-}
-
-extension Batch {
-    /// Batches of the same layout, one after the other.
-    static func concatenate(_ parts: [Batch], types: [SQLType]) -> Batch {
-        guard let first = parts.first else {
-            return Batch(columns: types.map { Vector(type: $0, values: .nulls($0.storage, count: 0)) }, count: 0)
-        }
-        var columns = first.columns
-        for part in parts.dropFirst() {
-            for c in columns.indices { columns[c].values.append(part.columns[c].values) }
-        }
-        return Batch(columns: columns, count: parts.reduce(0) { $0 + $1.count })
     }
 }

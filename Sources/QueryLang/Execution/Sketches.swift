@@ -126,8 +126,12 @@ struct HyperLogLog: Sendable, Hashable {
 final class ApproxPercentileState: AggregateState {
     let fraction: Double
     var sketches: [DDSketch] = []
+    /// Buckets over all sketches.
+    var buckets = 0
 
     init(fraction: Double) { self.fraction = fraction }
+
+    override var memoryBytes: Int { sketches.count * 2 * MemoryEstimate.arrayHeader + buckets * (12 + MemoryEstimate.hashEntry) }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         guard let values else { return }
@@ -136,7 +140,9 @@ final class ApproxPercentileState: AggregateState {
             guard let x = values.value(at: i).doubleValue else {
                 throw QueryError(.type, "approx_percentile() needs a number, not \(values.type)")
             }
+            let before = sketches[g].positive.count + sketches[g].negative.count
             sketches[g].add(x)
+            buckets += sketches[g].positive.count + sketches[g].negative.count - before
         }
     }
 
@@ -148,6 +154,8 @@ final class ApproxPercentileState: AggregateState {
 
 final class ApproxDistinctState: AggregateState {
     var sketches: [HyperLogLog] = []
+
+    override var memoryBytes: Int { sketches.count * (HyperLogLog.registerCount + MemoryEstimate.arrayHeader) }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         guard let values else { return }

@@ -17,20 +17,16 @@ struct DeleteTarget {
 extension Binder {
     static func deletion(_ delete: Delete, catalog: Catalog, parameters: [SQLValue], now: Int64,
                          scope workspace: QueryScope) throws(QueryError) -> DeleteTarget {
-        let table = try resolveTable(delete.table, catalog)
+        try workspace.validate()
+        let table = try resolveTable(delete.table, catalog, scope: workspace)
         let tags = table.columns.filter { $0.type == .tag }
         let names = ["time"] + tags.map(\.name) + table.fields.map(\.name)
         let types = [SQLType.timestamp] + tags.map { _ in SQLType.string } + table.fields.map { SQLType($0.type) }
         var scope = BindScope(names: names, types: types, parameters: parameters, now: now)
         var range: Range<Int64>?
         var predicates: [TagPredicate] = []
-        if let tenant = workspace.workspace {
-            guard tags.contains(where: { $0.name == workspace.tenantTag }) else {
-                throw QueryError(.unknownTable, "table \"\(table.name)\" has no \(workspace.tenantTag) tag, so it is not visible in workspace \"\(tenant)\"",
-                                 at: delete.table.location)
-            }
-            predicates.append(TagPredicate(workspace.tenantTag, .equal(tenant)))
-        }
+        // Under a workspace scope, only that workspace's series (first, as for scans).
+        if let tenant = workspace.predicate { predicates.append(tenant) }
         for condition in delete.where.map(astConjuncts) ?? [] {
             guard !containsAggregate(condition) else {
                 throw QueryError(.syntax, "aggregate functions are not allowed in WHERE", at: condition.location)

@@ -9,8 +9,13 @@ import SundialStorage
 /// Binds statements against a catalog.
 public enum Binder {
     /// Binds a SELECT over `catalog`'s tables.
-    public static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue] = [], now: Int64) throws(QueryError) -> QueryPlan {
-        try plan(query, catalog: catalog, parameters: parameters, now: now, ctes: [:], depth: 0)
+    ///
+    /// - Parameter scope: under a workspace, only tables with the tenant tag resolve, and
+    ///   every scan of one reads the workspace's series only (see `Binder+Scope.swift`).
+    public static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue] = [], now: Int64,
+                            scope: QueryScope = .unrestricted) throws(QueryError) -> QueryPlan {
+        try scope.validate()
+        return try plan(query, catalog: catalog, parameters: parameters, now: now, scope: scope, ctes: [:], depth: 0)
     }
 
     /// A WITH query and the names visible to it (those defined before it).
@@ -22,7 +27,7 @@ public enum Binder {
     /// The most nested WITH / FROM subqueries a statement may have.
     static let maxSubqueryDepth = 32
 
-    static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue], now: Int64,
+    static func plan(_ query: Query, catalog: Catalog, parameters: [SQLValue], now: Int64, scope workspace: QueryScope,
                      ctes outer: [String: CommonTable], depth: Int) throws(QueryError) -> QueryPlan {
         guard depth < maxSubqueryDepth else {
             throw QueryError(.tooDeep, "subqueries nest deeper than \(maxSubqueryDepth) levels", at: query.location)
@@ -44,12 +49,13 @@ public enum Binder {
         var qualifier: String
         switch from.source {
         case .subquery(let inner):
-            derived = try plan(inner, catalog: catalog, parameters: parameters, now: now, ctes: ctes, depth: depth + 1)
+            derived = try plan(inner, catalog: catalog, parameters: parameters, now: now, scope: workspace, ctes: ctes, depth: depth + 1)
             qualifier = from.alias?.value ?? ""
         case .table(let name):
             qualifier = from.alias?.value ?? name.value
             if let cte = ctes[name.value.lowercased()], !name.isQuoted || ctes[name.value] != nil {
-                derived = try plan(cte.query, catalog: catalog, parameters: parameters, now: now, ctes: cte.environment, depth: depth + 1)
+                derived = try plan(cte.query, catalog: catalog, parameters: parameters, now: now, scope: workspace,
+                                   ctes: cte.environment, depth: depth + 1)
             }
         }
         let table: TableSchema
@@ -65,7 +71,7 @@ public enum Binder {
             types = derived.columns.map(\.type)
         } else {
             guard case .table(let tableName) = from.source else { preconditionFailure("a table source") }
-            table = try resolveTable(tableName, catalog)
+            table = try resolveTable(tableName, catalog, scope: workspace)
             tags = table.columns.filter { $0.type == .tag }
             fields = table.fields
             names = ["time"] + tags.map(\.name) + fields.map(\.name)
@@ -77,7 +83,8 @@ public enum Binder {
 
         // WHERE: pushdown of time and tag conjuncts, the rest stays a filter.
         var timeRange: Range<Int64>?
-        var tagPredicates: [TagPredicate] = []
+        // Under a workspace scope the tenant predicate comes first, before the user's.
+        var tagPredicates: [TagPredicate] = derived == nil ? workspace.predicate.map { [$0] } ?? [] : []
         var residual: [BoundExpr] = []
         if let condition = query.where {
             guard !containsAggregate(condition) else {
@@ -254,7 +261,8 @@ public enum Binder {
 
         return QueryPlan(
             scan: ScanPlan(table: table, names: names, types: types, tagCount: keptTags.count, fields: keptFields,
-                           timeRange: timeRange, tagPredicates: tagPredicates, derived: derived.map(DerivedPlan.init)),
+                           timeRange: timeRange, tagPredicates: tagPredicates, derived: derived.map(DerivedPlan.init),
+                           scoped: derived == nil && workspace.workspace != nil),
             filter: filter.map(remap), groupKeys: groupKeys.map { $0.map(remap) }, aggregates: aggregates, having: having,
             projections: grouped ? projections : projections.map(remap), outputNames: outputNames, visibleCount: visible,
             distinct: distinct, distinctOn: distinctOn, orderBy: orderBy, finalOrder: finalOrder, limit: limit, offset: offset, fill: fill)

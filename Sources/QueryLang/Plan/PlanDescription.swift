@@ -24,36 +24,66 @@ enum PlanDescription {
         }
     }
 
-    static func describe(_ plan: QueryPlan, engine: StorageEngine, index: TagIndex) -> [String] {
+    /// The plan as lines, top step first. With the executor that ran it (EXPLAIN
+    /// ANALYZE), each step gets `(actual rows=… time=… ms)`: the rows it gave and the time
+    /// spent in it and the steps below it.
+    static func describe(_ plan: QueryPlan, engine: StorageEngine, index: TagIndex, executor: QueryExecutor? = nil) -> [String] {
         var lines: [String] = []
         var indent = ""
-        func add(_ text: String) { lines.append(indent + text); indent += "  " }
-        if let limit = plan.limit { add("Limit \(limit)" + (plan.offset > 0 ? " offset \(plan.offset)" : "")) }
-        else if plan.offset > 0 { add("Offset \(plan.offset)") }
+        let actual = executor.map { Actuals($0.profile, grouped: plan.groupKeys != nil) }
+        func add(_ text: String, _ figures: (rows: Int, time: Duration)? = nil) {
+            var line = indent + text
+            if let actual, let figures {
+                line += actual.ran ? " (actual rows=\(figures.rows) time=\(milliseconds(figures.time)) ms)" : " (never executed)"
+            }
+            lines.append(line)
+            indent += "  "
+        }
+        func detail(_ text: String) { if actual?.ran == true { lines.append(indent + text) } }
+        let p = executor?.profile ?? ExecutionProfile()
+        let totals = actual ?? Actuals(p, grouped: false)
+        if let limit = plan.limit { add("Limit \(limit)" + (plan.offset > 0 ? " offset \(plan.offset)" : ""), (p.limit.rowsOut, totals.sort)) }
+        else if plan.offset > 0 { add("Offset \(plan.offset)", (p.limit.rowsOut, totals.sort)) }
         func keys(_ order: [SortKey]) -> String {
             order.map { "\(plan.projections[$0.column])\($0.descending ? " DESC" : "")" }.joined(separator: ", ")
         }
         let resultOrder = plan.finalOrder.isEmpty ? plan.orderBy : plan.finalOrder
-        if !resultOrder.isEmpty { add("Sort " + keys(resultOrder)) }
+        if !resultOrder.isEmpty { add("Sort " + keys(resultOrder), (p.sort.rowsOut, totals.sort)) }
         if let on = plan.distinctOn {
             add("Distinct on " + on.map { plan.projections[$0].description }.joined(separator: ", ")
-                + (plan.orderBy.isEmpty ? "" : " (first by " + keys(plan.orderBy) + ")"))
+                + (plan.orderBy.isEmpty ? "" : " (first by " + keys(plan.orderBy) + ")"), (p.distinct.rowsOut, totals.distinct))
+            detail("rows in: \(p.distinct.rowsIn)")
         }
-        else if plan.distinct { add("Distinct") }
-        add("Project " + plan.projections.prefix(plan.visibleCount).map(\.description).joined(separator: ", "))
-        if let having = plan.having { add("Filter (having) \(having)") }
-        if let fill = plan.fill { add("Fill \(fill.strategy) every \(TimeFormat.interval(fill.width))") }
+        else if plan.distinct {
+            add("Distinct", (p.distinct.rowsOut, totals.distinct))
+            detail("rows in: \(p.distinct.rowsIn)")
+        }
+        add("Project " + plan.projections.prefix(plan.visibleCount).map(\.description).joined(separator: ", "), (p.project.rowsOut, totals.project))
+        if let having = plan.having {
+            add("Filter (having) \(having)", (p.having.rowsOut, totals.having))
+            detail("rows removed by filter: \(p.having.rowsIn - p.having.rowsOut)")
+        }
+        if let fill = plan.fill { add("Fill \(fill.strategy) every \(TimeFormat.interval(fill.width))", (p.fill.rowsOut, totals.fill)) }
         if let keys = plan.groupKeys {
             add("Aggregate " + plan.aggregates.map(\.description).joined(separator: ", ")
-                + (keys.isEmpty ? "" : " by " + keys.map(\.description).joined(separator: ", ")))
+                + (keys.isEmpty ? "" : " by " + keys.map(\.description).joined(separator: ", ")), (p.aggregate.rowsOut, totals.aggregate))
+            detail("groups: \(p.aggregate.rowsOut) from \(p.aggregate.rowsIn) rows")
         }
-        if let filter = plan.filter { add("Filter \(filter)") }
+        if let filter = plan.filter {
+            add("Filter \(filter)", (p.filter.rowsOut, totals.filter))
+            detail("rows removed by filter: \(p.filter.rowsIn - p.filter.rowsOut)")
+        }
         if let derived = plan.scan.derived {
-            add("Subquery \(plan.scan.table.name)")
-            return lines + describe(derived.plan, engine: engine, index: index).map { indent + $0 }
+            add("Subquery \(plan.scan.table.name)", (p.subquery.rowsOut, totals.input))
+            // A derived table that never started has no executor: its steps never ran.
+            let inner = executor.map { $0.inner ?? QueryExecutor(plan: derived.plan, engine: engine, index: index,
+                                                                 context: $0.context, limits: $0.limits) }
+            return lines + describe(derived.plan, engine: engine, index: index, executor: inner).map { indent + $0 }
         }
         let scan = plan.scan
-        let total = engine.seriesCount(table: scan.table.name) ?? 0
+        // Under a workspace scope the series of other workspaces are not counted either.
+        let total = scan.scoped ? index.select(table: scan.table.name, Array(scan.tagPredicates.prefix(1)))?.count ?? 0
+            : engine.seriesCount(table: scan.table.name) ?? 0
         var text = "Scan \(scan.table.name)"
         if let range = scan.timeRange {
             let low = range.lowerBound == .min ? "-infinity" : TimeFormat.rfc3339(range.lowerBound)
@@ -62,12 +92,17 @@ enum PlanDescription {
         } else {
             text += " all time"
         }
-        add(text)
+        add(text, (p.scan.rowsOut, totals.input))
+        if let read = executor?.cursor?.statistics {
+            detail("read: partitions=\(read.partitions) segments=\(read.segments) blocks=\(read.blocks) series=\(read.series) rows=\(read.rows)")
+        }
         if scan.tagPredicates.isEmpty {
             lines.append(indent + "series: all \(total) (no tag predicate)")
         } else {
             let selected = index.select(table: scan.table.name, scan.tagPredicates)?.count ?? 0
-            let predicates = scan.tagPredicates.map(sql).joined(separator: " AND ")
+            let predicates = scan.tagPredicates.enumerated().map { k, p in
+                sql(p) + (scan.scoped && k == 0 ? " [workspace scope]" : "")
+            }.joined(separator: " AND ")
             lines.append(indent + "series: \(selected) of \(total) from the tag index (\(predicates))")
         }
         lines.append(indent + "fields read: \(scan.fields.isEmpty ? "none" : scan.fields.joined(separator: ", ")) (\(scan.fields.count) of \(scan.table.fields.count))")
@@ -79,5 +114,24 @@ enum PlanDescription {
             lines.append(indent + "partitions: \(stats.partitions.count)")
         }
         return lines
+    }
+}
+
+/// Inclusive times of the steps of one executor, bottom up: each step's own time plus
+/// the time of the steps below it (the plan is a chain).
+struct Actuals {
+    var ran: Bool
+    var input, filter, aggregate, fill, having, project, distinct, sort: Duration
+
+    init(_ p: ExecutionProfile, grouped: Bool) {
+        ran = p.started
+        input = p.scan.time + p.subquery.time
+        filter = input + p.filter.time
+        aggregate = filter + p.aggregate.time
+        fill = aggregate + p.fill.time
+        having = fill + p.having.time
+        project = (grouped ? having : filter) + p.project.time
+        distinct = project + p.distinct.time
+        sort = distinct + p.sort.time
     }
 }

@@ -29,6 +29,9 @@ public struct ScanPlan: Sendable {
     /// Set when the source is a subquery or a WITH query: its rows are the input (and
     /// `table` is a placeholder named after it).
     public var derived: DerivedPlan?
+    /// Whether the statement runs under a workspace scope: `tagPredicates[0]` is then the
+    /// tenant predicate the scope added.
+    public var scoped = false
 }
 
 /// The plan of a derived table (a class: plans nest through it).

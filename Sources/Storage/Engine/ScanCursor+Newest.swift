@@ -5,7 +5,7 @@
 // full scan merges duplicates (older sources first, newer values win field by field).
 
 extension ScanCursor {
-    func newestRow(of id: SeriesID, _ sources: [Source]) throws(StorageError) -> SeriesBatch? {
+    mutating func newestRow(of id: SeriesID, _ sources: [ScanSource]) throws(StorageError) -> SeriesBatch? {
         struct Candidate {
             var time: Int64
             var columns: [ColumnValues]
@@ -60,7 +60,7 @@ extension ScanCursor {
 
     /// The newest row of series `index` of `segment` inside the time range that none of
     /// `tombstones` hides: its time and one value per field.
-    func newestInSegment(_ segment: Segment, _ index: Int, _ tombstones: [Tombstone]) throws(StorageError)
+    mutating func newestInSegment(_ segment: Segment, _ index: Int, _ tombstones: [Tombstone]) throws(StorageError)
         -> (time: Int64, columns: [ColumnValues])? {
         let series = segment.series[index]
         let positions = segment.columnPositions
@@ -71,6 +71,7 @@ extension ScanCursor {
                Int64(bitPattern: high) < range.lowerBound || Int64(bitPattern: low) >= range.upperBound {
                 continue
             }
+            statistics.blocks += 1
             var times = [Int64](repeating: 0, count: block.rows)
             try times.withUnsafeMutableBufferPointer { (out) throws(StorageError) in try segment.readTimestamps(block, into: out) }
             var row: Int?

@@ -1,6 +1,8 @@
 // Reading: a scan takes a snapshot (segments, frozen heads, head) and walks it partition
 // by partition and series by series, merging each series' rows from every source (older
 // sources first, so newer rows win duplicates) and pruning by time with the zone maps.
+// A series is read when the caller asks for it, so a scan holds one series' rows at a
+// time and its caller can stop (a limit, a timeout) between any two series.
 
 /// Rows of one series, as a scan returns them.
 public struct SeriesBatch: Sendable {
@@ -22,15 +24,22 @@ enum SegmentScan {
     /// field of `fields` (fields the segment lacks have no values).
     /// Rows that `tombstones` cover (each must cover the series) are left out.
     static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?,
-                           tombstones: [Tombstone])
+                           tombstones: [Tombstone] = []) throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
+        var blocks = 0
+        return try readSeries(segment, index, fields: fields, timeRange: timeRange, tombstones: tombstones, blocks: &blocks)
+    }
+
+    /// As above, counting the blocks decoded (those the zone maps did not skip).
+    static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?,
+                           tombstones: [Tombstone], blocks decoded: inout Int)
         throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
-        let rows = try readSeries(segment, index, fields: fields, timeRange: timeRange)
+        let rows = try readSeries(segment, index, fields: fields, timeRange: timeRange, blocks: &decoded)
         guard !tombstones.isEmpty, let keep = Tombstone.survivors(rows.times, tombstones) else { return rows }
         return (keep.map { rows.times[$0] }, rows.columns.map { $0.gathered(keep) })
     }
 
-    static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?)
-        throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
+    static func readSeries(_ segment: Segment, _ index: Int, fields: [ColumnDefinition], timeRange: Range<Int64>?,
+                           blocks decoded: inout Int) throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
         let series = segment.series[index]
         let positions = segment.columnPositions
         var times: [Int64] = []
@@ -40,6 +49,7 @@ enum SegmentScan {
                Int64(bitPattern: high) < range.lowerBound || Int64(bitPattern: low) >= range.upperBound {
                 continue  // zone map: the block lies outside the range
             }
+            decoded += 1
             var blockTimes = [Int64](repeating: 0, count: block.rows)
             try blockTimes.withUnsafeMutableBufferPointer { (out) throws(StorageError) in try segment.readTimestamps(block, into: out) }
             var keep: Range<Int> = 0..<block.rows
@@ -63,6 +73,14 @@ enum SegmentScan {
     }
 }
 
+/// One source of a partition's rows: a segment (with the tombstones that may hide its
+/// rows), or a (frozen or live) head's partition.
+struct ScanSource: Sendable {
+    var segment: LiveSegment?
+    var head: PartitionHead?
+    var tombstones: [Tombstone] = []
+}
+
 /// A snapshot of one table, iterated series by series (in series id order within each
 /// partition, partitions in time order).
 public struct ScanCursor: Sendable {
@@ -81,13 +99,22 @@ public struct ScanCursor: Sendable {
     let newestOnly: Bool
     var partitionIndex = 0
     var pending: [SeriesBatch] = []
+    /// The sources of the partition being read, and its series still to read (last first).
+    var sources: [ScanSource] = []
+    var remaining: [SeriesID] = []
+    /// What the scan has read so far.
+    public internal(set) var statistics = ScanStatistics()
 
     /// The next series' rows (a long series comes in several consecutive batches), or nil
     /// at the end.
     public mutating func next() throws(StorageError) -> SeriesBatch? {
         while pending.isEmpty {
+            if let id = remaining.popLast() {
+                pending = try readSeries(id).reversed()
+                continue
+            }
             guard partitionIndex < partitions.count else { return nil }
-            pending = try readPartition(partitions[partitionIndex]).reversed()
+            openPartition(partitions[partitionIndex])
             partitionIndex += 1
         }
         return pending.removeLast()
@@ -117,22 +144,15 @@ public struct ScanCursor: Sendable {
         return result
     }
 
-    /// One place a partition's rows come from: a segment (with the tombstones that may
-    /// hide its rows) or a head.
-    struct Source {
-        var segment: LiveSegment?
-        var head: PartitionHead?
-        var tombstones: [Tombstone] = []
-    }
-
-    func readPartition(_ start: Int64) throws(StorageError) -> [SeriesBatch] {
+    /// Makes `start` the partition being read: its sources and the wanted series they hold.
+    mutating func openPartition(_ start: Int64) {
         // Sources oldest first: segments by id, then frozen heads, then the head.
-        var sources: [Source] = []
+        sources = []
         var ids = Set<SeriesID>()
         for live in segments where live.entry.partitionStart == start {
             if let range = timeRange, live.entry.maxTime < range.lowerBound || live.entry.minTime >= range.upperBound { continue }
             ids.formUnion(Self.wanted(live.ids, series))
-            sources.append(Source(segment: live, head: nil, tombstones: tombstones.filter { $0.applies(to: live.entry) }))
+            sources.append(ScanSource(segment: live, head: nil, tombstones: tombstones.filter { $0.applies(to: live.entry) }))
         }
         for head in heads {
             guard let partition = head[start] else { continue }
@@ -141,46 +161,56 @@ public struct ScanCursor: Sendable {
             } else {
                 ids.formUnion(partition.series.keys)
             }
-            sources.append(Source(segment: nil, head: partition))
+            sources.append(ScanSource(segment: nil, head: partition))
+        }
+        remaining = ids.sorted(by: >)
+        statistics.partitions += 1
+        statistics.segments += sources.count(where: { $0.segment != nil })
+    }
+
+    /// One series of the partition being read, merged from its sources, in batches.
+    mutating func readSeries(_ id: SeriesID) throws(StorageError) -> [SeriesBatch] {
+        if newestOnly {
+            guard let batch = try newestRow(of: id, sources) else { return [] }
+            statistics.series += 1
+            statistics.rows += 1
+            return [batch]
         }
         var batches: [SeriesBatch] = []
-        for id in ids.sorted() {
-            if newestOnly {
-                if let batch = try newestRow(of: id, sources) { batches.append(batch) }
-                continue
-            }
-            var times: [Int64] = []
-            var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
-            var tags: [(key: String, value: String)] = []
-            for source in sources {
-                if let live = source.segment, let i = live.index(of: id) {
-                    tags = live.segment.series[i].tags
-                    let rows = try SegmentScan.readSeries(live.segment, i, fields: fields, timeRange: timeRange,
-                                                          tombstones: source.tombstones.filter { $0.covers(series: id) })
-                    times += rows.times
-                    for c in columns.indices { columns[c].append(rows.columns[c]) }
-                } else if let head = source.head, let buffer = head.series[id] {
-                    tags = buffer.tags
-                    var keep: [Int] = []
-                    for (i, t) in buffer.times.enumerated() where timeRange?.contains(t) ?? true { keep.append(i) }
-                    guard !keep.isEmpty else { continue }
-                    times += keep.map { buffer.times[$0] }
-                    for (c, field) in fields.enumerated() {
-                        let values = buffer.columns[field.name].map { $0.type == field.type ? $0.gathered(keep) : .nulls(field.type, count: keep.count) }
-                        columns[c].append(values ?? .nulls(field.type, count: keep.count))
-                    }
+        var times: [Int64] = []
+        var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
+        var tags: [(key: String, value: String)] = []
+        for source in sources {
+            if let live = source.segment, let i = live.index(of: id) {
+                tags = live.segment.series[i].tags
+                let rows = try SegmentScan.readSeries(live.segment, i, fields: fields, timeRange: timeRange,
+                                                      tombstones: source.tombstones.filter { $0.covers(series: id) },
+                                                      blocks: &statistics.blocks)
+                times += rows.times
+                for c in columns.indices { columns[c].append(rows.columns[c]) }
+            } else if let head = source.head, let buffer = head.series[id] {
+                tags = buffer.tags
+                var keep: [Int] = []
+                for (i, t) in buffer.times.enumerated() where timeRange?.contains(t) ?? true { keep.append(i) }
+                guard !keep.isEmpty else { continue }
+                times += keep.map { buffer.times[$0] }
+                for (c, field) in fields.enumerated() {
+                    let values = buffer.columns[field.name].map { $0.type == field.type ? $0.gathered(keep) : .nulls(field.type, count: keep.count) }
+                    columns[c].append(values ?? .nulls(field.type, count: keep.count))
                 }
             }
-            guard !times.isEmpty else { continue }
-            let (sortedTimes, merged) = RowMerge.sortAndMerge(times: times, columns: columns)
-            var offset = 0
-            while offset < sortedTimes.count {
-                let end = min(offset + batchRows, sortedTimes.count)
-                batches.append(SeriesBatch(table: table.name, seriesID: id, tags: tags, times: Array(sortedTimes[offset..<end]),
-                                           columnNames: fields.map(\.name),
-                                           columns: merged.map { end - offset == sortedTimes.count ? $0 : $0.slice(offset..<end) }))
-                offset = end
-            }
+        }
+        guard !times.isEmpty else { return [] }
+        let (sortedTimes, merged) = RowMerge.sortAndMerge(times: times, columns: columns)
+        statistics.series += 1
+        statistics.rows += sortedTimes.count
+        var offset = 0
+        while offset < sortedTimes.count {
+            let end = min(offset + batchRows, sortedTimes.count)
+            batches.append(SeriesBatch(table: table.name, seriesID: id, tags: tags, times: Array(sortedTimes[offset..<end]),
+                                       columnNames: fields.map(\.name),
+                                       columns: merged.map { end - offset == sortedTimes.count ? $0 : $0.slice(offset..<end) }))
+            offset = end
         }
         return batches
     }
