@@ -34,6 +34,16 @@ import SundialWorkloads
         return try Segment.open(path: "/db/cpu/1.seg", fileSystem: fs)
     }
 
+    @Test func blocksAreFullExceptATailBlockOfTheNewestRows() {
+        #expect(SegmentFormat.blockRanges(rows: 0, rowsPerBlock: 8192).isEmpty)
+        #expect(SegmentFormat.blockRanges(rows: 100, rowsPerBlock: 8192) == [0..<100])
+        #expect(SegmentFormat.blockRanges(rows: 128, rowsPerBlock: 8192) == [0..<128])
+        #expect(SegmentFormat.blockRanges(rows: 129, rowsPerBlock: 8192) == [0..<1, 1..<129])
+        #expect(SegmentFormat.blockRanges(rows: 8640, rowsPerBlock: 8192) == [0..<8192, 8192..<8512, 8512..<8640])
+        #expect(SegmentFormat.blockRanges(rows: 16384, rowsPerBlock: 8192) == [0..<8192, 8192..<16256, 16256..<16384])
+        #expect(SegmentFormat.blockRanges(rows: 20, rowsPerBlock: 8) == [0..<8, 8..<16, 16..<20])
+    }
+
     @Test func roundTripWithNullsAndEveryType() throws {
         let fs = FaultInjectingFileSystem()
         let input = Self.sampleSeries()
@@ -45,7 +55,8 @@ import SundialWorkloads
         #expect(segment.series.count == 3)
         for (s, data) in zip(segment.series, input) {
             #expect(s.tags.map(\.key) == ["host", "region"], "tags are stored sorted by key")
-            #expect(s.blocks[0].count == 4)  // 1000 rows in blocks of 256
+            // 1000 rows in blocks of 256, the newest 128 in a block of their own.
+            #expect(s.blocks[0].map(\.rows) == [256, 256, 256, 104, 128])
             var times: [Int64] = []
             for block in s.blocks[0] {
                 var out = [Int64](repeating: 0, count: block.rows)

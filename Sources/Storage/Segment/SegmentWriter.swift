@@ -59,8 +59,9 @@ public struct SegmentBuilder {
         guard n > 0 else { return }
         var perColumn: [[SegmentBlock]] = []
         var timeBlocks: [SegmentBlock] = []
-        for start in stride(from: 0, to: n, by: rowsPerBlock) {
-            let end = Swift.min(start + rowsPerBlock, n)
+        let ranges = SegmentFormat.blockRanges(rows: n, rowsPerBlock: rowsPerBlock)
+        for range in ranges {
+            let (start, end) = (range.lowerBound, range.upperBound)
             let offset = writer.count
             s.timestamps[start..<end].withUnsafeBufferPointer { _ = ColumnBlock.encodeTimestamps($0, into: &writer) }
             timeBlocks.append(SegmentBlock(offset: offset, length: writer.count - offset, rows: end - start, hasValidity: false,
@@ -69,9 +70,7 @@ public struct SegmentBuilder {
         perColumn.append(timeBlocks)
         for values in s.fields {
             var blocks: [SegmentBlock] = []
-            for start in stride(from: 0, to: n, by: rowsPerBlock) {
-                blocks.append(SegmentWriter.writeBlock(values, start..<Swift.min(start + rowsPerBlock, n), into: &writer))
-            }
+            for range in ranges { blocks.append(SegmentWriter.writeBlock(values, range, into: &writer)) }
             perColumn.append(blocks)
         }
         entries.append(SegmentSeries(id: s.id, tags: s.tags.sorted { $0.key < $1.key }, rows: n,
