@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SundialStorage", targets: ["SundialStorage"]),
         .library(name: "SundialIndex", targets: ["SundialIndex"]),
         .library(name: "SundialQueryLang", targets: ["SundialQueryLang"]),
+        .library(name: "SundialWire", targets: ["SundialWire"]),
         .library(name: "SundialClient", targets: ["SundialClient"]),
         .library(name: "SundialServer", targets: ["SundialServer"]),
         .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),
