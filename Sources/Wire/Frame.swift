@@ -310,3 +310,6 @@ extension Frame {
         public init(nonce: UInt64) { self.nonce = nonce }
     }
 }
+
+/// An Error frame is also the error a client throws for a failed request.
+extension Frame.Failure: Error {}
