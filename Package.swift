@@ -100,7 +100,9 @@ let package = Package(
         // The wire server and client end to end, over loopback.
         .testTarget(name: "SundialServerTests",
                     dependencies: ["SundialServer", "SundialClient", "SundialWire", "Sundial",
-                                   "SundialQueryLang", "SundialTestSupport"],
+                                   "SundialQueryLang", "SundialTestSupport",
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/ServerTests"),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],
