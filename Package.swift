@@ -51,6 +51,7 @@ let package = Package(
                 path: "Sources/Replication"),
         .target(name: "SundialServer",
                 dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL",
+                               .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio")],
                 path: "Sources/Server"),

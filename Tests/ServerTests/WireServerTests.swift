@@ -233,23 +233,36 @@ func expectFailure(_ code: Frame.Failure.Code, sourceLocation: Testing.SourceLoc
         }
     }
 
+    @Test func idleConnectionsAreClosed() async throws {
+        try await ServerHarness.with({ $0.idleTimeout = .milliseconds(200) }) { harness in
+            let answer = try await RawPeer.exchange(port: harness.port, send: RawPeer.handshake("reader-token"))
+            #expect(answer.frames.map(\.type) == [.welcome, .ready, .error])
+            guard case .error(let idle)? = answer.frames.last else { return }
+            #expect(idle.code == .idleTimeout)
+            #expect(answer.closed)
+        }
+    }
+
     @Test func cancelALongQuery() async throws {
         try await ServerHarness.with { harness in
             let client = try await harness.client("writer-token", maxConnections: 1)
-            // ~16 MB of incompressible text: more than the socket buffers hold, so the server
-            // is still producing (held back by backpressure) when the Cancel arrives.
+            // ~30 MB of text that zstd cannot shrink much (random printable characters): far
+            // more than the socket buffers hold, so the server is still producing (held back
+            // by backpressure) when the Cancel arrives.
+            let alphabet = Array((33...126).map { UInt8($0) }.filter { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-            for chunk in 0..<8 {
-                var text = ""
+            for chunk in 0..<12 {
+                var text: [UInt8] = []
+                text.reserveCapacity(10_000 * 280)
                 for i in 0..<10_000 {
-                    var note = ""
-                    for _ in 0..<25 {
+                    text += Array("big,host=h\(i % 10) note=\"".utf8)
+                    for _ in 0..<250 {
                         state ^= state << 13; state ^= state >> 7; state ^= state << 17
-                        note += String(state, radix: 36).suffix(8)
+                        text.append(alphabet[Int(state % UInt64(alphabet.count))])
                     }
-                    text += "big,host=h\(i % 10) note=\"\(note)\" \(chunk * 10_000 + i)\n"
+                    text += Array("\" \(chunk * 10_000 + i)\n".utf8)
                 }
-                #expect(try await client.write(lineProtocol: text).rowsWritten == 10_000)
+                #expect(try await client.write(lineProtocol: String(decoding: text, as: UTF8.self)).rowsWritten == 10_000)
             }
             let rows = try await client.query("SELECT note FROM big")
             var iterator = rows.makeAsyncIterator()
@@ -259,7 +272,7 @@ func expectFailure(_ code: Frame.Failure.Code, sourceLocation: Testing.SourceLoc
             #expect(await rows.completion == nil)
             // The same (only) connection answers the next requests.
             try await client.ping()
-            #expect(try await client.query("SELECT count(*) FROM big").rows() == [[.bigint(80_000)]])
+            #expect(try await client.query("SELECT count(*) FROM big").rows() == [[.bigint(120_000)]])
             #expect(await client.openConnectionCount == 1)
             await client.close()
         }
