@@ -55,10 +55,12 @@ final class ClientConnection: Sendable {
         let handshake = Handshake(commands: continuation)
         do {
             try await handshake.send(.hello(.init(clientName: configuration.clientName, maxFrameSize: UInt32(configuration.maxFrameSize))))
-            guard case .welcome(let welcome) = try await handshake.receive(expecting: "Welcome") else { preconditionFailure() }
+            let welcome = try await handshake.receive()
+            guard case .welcome(let accepted) = welcome else { throw Handshake.unexpected(welcome, "Welcome") }
             try await handshake.send(.auth(.init(token: token)))
-            guard case .ready(let ready) = try await handshake.receive(expecting: "Ready") else { preconditionFailure() }
-            return ClientConnection(commands: continuation, task: task, serverMaxFrameSize: Int(welcome.maxFrameSize), ready: ready)
+            let answer = try await handshake.receive()
+            guard case .ready(let ready) = answer else { throw Handshake.unexpected(answer, "Ready") }
+            return ClientConnection(commands: continuation, task: task, serverMaxFrameSize: Int(accepted.maxFrameSize), ready: ready)
         } catch {
             continuation.finish()
             task.cancel()
@@ -75,13 +77,14 @@ final class ClientConnection: Sendable {
             try await withCheckedThrowingContinuation { commands.yield(.send(bytes, $0)) }
         }
 
-        func receive(expecting name: String) async throws -> Frame {
-            let frame = try await withCheckedThrowingContinuation { commands.yield(.receive($0)) }
-            switch frame {
-            case .welcome where name == "Welcome", .ready where name == "Ready": return frame
-            case .error(let failure): throw failure
-            default: throw WireError(.protocolViolation, "expected \(name), the server sent \(frame.type)")
-            }
+        func receive() async throws -> Frame {
+            try await withCheckedThrowingContinuation { commands.yield(.receive($0)) }
+        }
+
+        /// The server's Error frame, or a protocol violation for anything else.
+        static func unexpected(_ frame: Frame, _ expected: String) -> any Error {
+            if case .error(let failure) = frame { return failure }
+            return WireError(.protocolViolation, "expected \(expected), the server sent \(frame.type)")
         }
     }
 

@@ -88,6 +88,27 @@ func expectFailure(_ code: Frame.Failure.Code, sourceLocation: Testing.SourceLoc
         }
     }
 
+    @Test func batchesAreSplitToTheClientsFrameLimit() async throws {
+        try await ServerHarness.with { harness in
+            let lines = (0..<5_000).map { "log,host=h\($0 % 3) msg=\"event number \($0) of the day\" \($0)" }.joined(separator: "\n")
+            try await harness.database.write(lineProtocol: lines)
+            var configuration = SundialClient.Configuration()
+            configuration.maxFrameSize = 4096   // its decoder refuses anything larger
+            let client = try await SundialClient.connect(host: "127.0.0.1", port: harness.port, token: "reader-token",
+                                                         configuration: configuration)
+            var batches = 0
+            var messages: Set<String> = []
+            for try await batch in try await client.query("SELECT msg FROM log") {
+                batches += 1
+                guard case .string(let values) = batch.columns[0].values else { Issue.record("msg is not a string"); break }
+                messages.formUnion(values)
+            }
+            #expect(messages.count == 5_000)
+            #expect(batches >= 5_000 * 28 / 4096, "\(batches) batches")
+            await client.close()
+        }
+    }
+
     @Test func queryErrorsKeepTheConnectionUsable() async throws {
         try await ServerHarness.with { harness in
             try await harness.database.write(lineProtocol: "cpu,host=a usage=1 1")

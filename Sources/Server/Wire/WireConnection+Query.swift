@@ -71,11 +71,13 @@ extension WireConnection {
         }
     }
 
-    /// Sends `batch` as one or more ResultBatch frames, each within `limit` bytes.
+    /// Sends `batch` as one or more ResultBatch frames, each within `limit` bytes and the
+    /// protocol's row and cell limits.
     func sendBatch(_ batch: WireBatch, requestID: UInt32, limit: Int, _ outbound: Outbound) async throws {
         var pending = [batch]
         while let next = pending.popLast() {
-            if next.plainSizeBound > limit && next.count > 1 {
+            let cells = next.count * max(1, next.columns.count)
+            if next.count > 1 && (next.plainSizeBound > limit || next.count > WireFormat.maxBatchRows || cells > WireFormat.maxBatchCells) {
                 let half = next.count / 2
                 pending.append(next.slice(half..<next.count))
                 pending.append(next.slice(0..<half))
