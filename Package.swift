@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SundialStorage", targets: ["SundialStorage"]),
         .library(name: "SundialIndex", targets: ["SundialIndex"]),
         .library(name: "SundialQueryLang", targets: ["SundialQueryLang"]),
+        .library(name: "SundialWire", targets: ["SundialWire"]),
         .library(name: "SundialClient", targets: ["SundialClient"]),
         .library(name: "SundialServer", targets: ["SundialServer"]),
         .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),
@@ -25,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
     ],
     targets: [
         // System libraries and C shims.
@@ -48,9 +50,16 @@ let package = Package(
         .target(name: "SundialReplication", dependencies: ["Sundial", "SundialWire"],
                 path: "Sources/Replication"),
         .target(name: "SundialServer",
-                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL"],
+                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")],
                 path: "Sources/Server"),
-        .target(name: "SundialClient", dependencies: ["SundialWire"], path: "Sources/Client"),
+        .target(name: "SundialClient",
+                dependencies: ["SundialWire",
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")],
+                path: "Sources/Client"),
 
         // Deterministic data generators (TSBS devops cpu-only) shared by the CLI,
         // tests, fuzz corpora and benchmarks.
@@ -86,6 +95,16 @@ let package = Package(
                     dependencies: ["Sundial", "SundialTestSupport", "SundialWorkloads"],
                     path: "Tests/DifferentialTests",
                     exclude: ["duckdb_runner.py"]),
+        .testTarget(name: "SundialWireTests",
+                    dependencies: ["SundialWire", "SundialStorage"],
+                    path: "Tests/WireTests"),
+        // The wire server and client end to end, over loopback.
+        .testTarget(name: "SundialServerTests",
+                    dependencies: ["SundialServer", "SundialClient", "SundialWire", "Sundial",
+                                   "SundialQueryLang", "SundialTestSupport",
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOPosix", package: "swift-nio")],
+                    path: "Tests/ServerTests"),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],
                     path: "Tests/WorkloadsTests"),

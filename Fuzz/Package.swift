@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 //
 // SundialFuzz — libFuzzer targets for Sundial's decoders: column codecs, framed blocks,
-// line protocol, WAL, write batches, schema changes, the manifest, segment files and the
-// series log.
+// line protocol, WAL, write batches, schema changes, the manifest, segment files, the
+// series log, SQL and the wire protocol's frames.
 //
 // A separate package, depending on Sundial by path: SwiftPM renames an executable's
 // entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
@@ -19,12 +19,13 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
     "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
-    "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog", "FuzzSQL",
+    "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog", "FuzzSQL", "FuzzWire",
 ]
 /// Targets that also use SundialTestSupport (forged checksums, the in-memory file system).
 let usesTestSupport: Set<String> = ["FuzzBlocks", "FuzzLog", "FuzzSegment"]
 
 let storage: Target.Dependency = .product(name: "SundialStorage", package: "Sundial")
+let wire: Target.Dependency = .product(name: "SundialWire", package: "Sundial")
 
 let package = Package(
     name: "SundialFuzz",
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "FuzzDriver"),
         .executableTarget(
             name: "MakeSeeds",
-            dependencies: ["FuzzSupport", storage,
+            dependencies: ["FuzzSupport", storage, wire,
                            .product(name: "SundialWorkloads", package: "Sundial"),
                            .product(name: "SundialTestSupport", package: "Sundial")]),
     ] + fuzzTargets.map { name in
@@ -49,6 +50,7 @@ let package = Package(
             name: name,
             dependencies: ["FuzzSupport", "FuzzDriver", storage]
                 + (name == "FuzzSQL" ? [.product(name: "SundialQueryLang", package: "Sundial")] : [])
+                + (name == "FuzzWire" ? [wire] : [])
                 + (usesTestSupport.contains(name) ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
     },
     swiftLanguageModes: [.v6]

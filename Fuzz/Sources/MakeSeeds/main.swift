@@ -11,6 +11,7 @@ import Foundation
 import FuzzSupport
 import SundialStorage
 import SundialTestSupport
+import SundialWire
 import SundialWorkloads
 
 /// Not a fuzz target. `swift build -c release -Xswiftc -sanitize=fuzzer,address` links
@@ -329,3 +330,54 @@ let sqlSeeds: [(String, String)] = [
     ("explain", "EXPLAIN ANALYZE SELECT max(usage) FROM cpu WHERE hostname = 'h' /* comment */ -- tail"),
 ]
 try write("FuzzSQL", sqlSeeds.map { ($0.0, Array($0.1.utf8)) })
+
+// Wire: byte 0 even + a stream of real frames (one seed per frame type, and a
+// conversation), odd + generator bytes.
+func wireStream(_ frames: [Frame]) -> [UInt8] {
+    var writer = ByteWriter()
+    for frame in frames { frame.encode(into: &writer) }
+    return writer.bytes
+}
+let wireRows = 100
+let wireBatch = WireBatch(columns: [
+    WireColumn(type: .timestamp, values: .int64((0..<wireRows).map { t0 + Int64($0) * 10 * second })),
+    WireColumn(type: .string, values: .string((0..<wireRows).map { "host_\($0 % 7)" })),
+    WireColumn(type: .double, values: .double((0..<wireRows).map { Double($0) / 4 }), validity: (0..<wireRows).map { $0 % 5 != 0 }),
+    WireColumn(type: .boolean, values: .boolean((0..<wireRows).map { $0 % 3 == 0 })),
+    WireColumn(type: .bigint, values: .int64((0..<wireRows).map { Int64($0 * $0) })),
+], count: wireRows)
+let wireSmall = WireBatch(columns: [
+    WireColumn(type: .bigint, values: .int64([1, .min, .max])),
+    WireColumn(type: .string, values: .string(["a", "", "日本"]), validity: [true, false, true]),
+    WireColumn(type: .interval, values: .int64([0, 1, 2])),
+    WireColumn(type: .null, values: .int64([0, 0, 0]), validity: [false, false, false]),
+], count: 3)
+let wireFrames: [(String, Frame)] = [
+    ("hello", .hello(.init(clientName: "sundial-swift"))),
+    ("welcome", .welcome(.init(version: 1, serverVersion: "sundial/0.6", maxFrameSize: 16 << 20))),
+    ("auth", .auth(.init(token: "token-123"))),
+    ("ready", .ready(.init(principal: "ingest", role: "writer", workspace: "ws_1"))),
+    ("query", .query(.init(requestID: 1, sql: "SELECT * FROM cpu WHERE hostname = $1 AND time > $2",
+                           parameters: [.string("host_1"), .timestamp(t0), .double(.nan), .null, .boolean(true), .bigint(-1), .interval(60)]))),
+    ("schema", .resultSchema(.init(requestID: 1, columns: [.init(name: "time", type: .timestamp), .init(name: "hostname", type: .string)]))),
+    ("batch-small", .resultBatch(.init(requestID: 1, batch: wireSmall))),
+    ("batch-blocks", .resultBatch(.init(requestID: 1, batch: wireBatch))),
+    ("complete", .complete(.init(requestID: 1, rows: 100, elapsedNanoseconds: 1_234_567, rowsAffected: 3))),
+    ("write-lines", .write(.init(requestID: 2, content: .lineProtocol(Array("cpu,host=a usage=0.5 1\ncpu,host=b usage=1i 2\n".utf8), precision: .milliseconds)))),
+    ("write-batch", .write(.init(requestID: 3, content: .batch(WriteBatch(
+        table: "cpu", columns: [ColumnDefinition(name: "usage", type: .double), ColumnDefinition(name: "msg", type: .string)],
+        series: [SeriesRows(tags: [("host", "a")], timestamps: [t0, t0 + second],
+                            columns: [.double([0.5, 1], valid: [true, false]), .string(["x", "y"], valid: nil)])]))))),
+    ("ack", .ack(.init(requestID: 2, lsn: 42, rowsWritten: 1, rejected: [.init(line: 2, column: 18, reason: "type conflict")]))),
+    ("cancel", .cancel(.init(requestID: 1))),
+    ("error", .error(.init(requestID: 1, code: .syntax, message: "expected an expression", line: 1, column: 24))),
+    ("ping", .ping(.init(nonce: 7))),
+    ("pong", .pong(.init(nonce: 7))),
+]
+var wireSeeds: [(String, [UInt8])] = wireFrames.map { ("frame-\($0.0)", [0] + wireStream([$0.1])) }
+wireSeeds.append(("conversation", [2] + wireStream(wireFrames.map(\.1))))
+wireSeeds.append(("oversize", [0] + [0xFF, 0xFF, 0xFF, 0x7F, 5]))
+for i in 0..<12 {
+    wireSeeds.append(("generated-\(i)", [1] + (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
+}
+try write("FuzzWire", wireSeeds)
