@@ -181,11 +181,17 @@ func expectFailure(_ code: Frame.Failure.Code, sourceLocation: Testing.SourceLoc
             let batchAck = try await tenant.write(foreign)
             #expect(batchAck.rowsWritten == 1)
             #expect(batchAck.rejected.map(\.line) == [1])
-            // Tenants may not INSERT (it would escape the workspace) or list tag values.
+            // INSERT is confined too: another workspace's row is refused, the tenant's own goes in.
             await expectFailure(.forbidden) { _ = try await tenant.query("INSERT INTO ev (time, workspace_id, n) VALUES (7, 'ws2', 7)") }
+            _ = try await tenant.query("INSERT INTO ev (time, n) VALUES (8, 8)").rows()
+            #expect(try await tenant.query("SHOW TAG VALUES FROM ev WITH KEY = workspace_id").rows() == [[.string("ws1")]])
+            try await harness.database.write(lineProtocol: "ev,workspace_id=ws2 n=9i 9")
+            #expect(try await tenant.query("SELECT n FROM ev WHERE workspace_id = 'ws2' OR n > 0 ORDER BY n").rows()
+                    == [[.bigint(1)], [.bigint(4)], [.bigint(6)], [.bigint(8)]], "a tenant reads its workspace only")
             let admin = try await harness.client("admin-token")
             let rows = try await admin.query("SELECT workspace_id, n FROM ev ORDER BY n").rows()
-            #expect(rows == [[.string("ws1"), .bigint(1)], [.string("ws1"), .bigint(4)], [.string("ws1"), .bigint(6)]])
+            #expect(rows == [[.string("ws1"), .bigint(1)], [.string("ws1"), .bigint(4)], [.string("ws1"), .bigint(6)],
+                             [.string("ws1"), .bigint(8)], [.string("ws2"), .bigint(9)]])
             await tenant.close()
             await admin.close()
         }

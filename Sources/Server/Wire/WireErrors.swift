@@ -16,6 +16,7 @@ extension Frame.Failure {
         case .unsupported: .unsupported
         case .limitExceeded: .limitExceeded
         case .storage: .storage
+        case .permissionDenied: .forbidden
         default: .internal
         }
         return Frame.Failure(requestID: requestID, code: code, message: error.message,
