@@ -2,6 +2,7 @@
 // ResultBatch frame), decodable into `Decodable` rows. The connection is leased to the
 // result until Complete or Error; a result dropped unread is cancelled and drained in the
 // background before its connection goes back to the pool.
+import SundialStorage
 import SundialWire
 
 /// The result of ``SundialClient/query(_:parameters:)``: its columns, then its rows as
@@ -68,7 +69,7 @@ public struct DecodedRows<T: Decodable>: AsyncSequence, Sendable {
             while true {
                 if let current, row < current.count {
                     defer { row += 1 }
-                    return try T(from: RowDecoder(names: names, values: current.row(row)))
+                    return try T(from: ResultRowDecoder(names: names, values: current.row(row)))
                 }
                 guard let batch = try await batches.next() else { return nil }
                 current = batch
