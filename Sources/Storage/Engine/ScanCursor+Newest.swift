@@ -14,15 +14,20 @@ extension ScanCursor {
         var tags: [(key: String, value: String)] = []
         var newest = Int64.min
         var found = false
-        for (n, source) in sources.enumerated() {
+        // Newest sources first: an older segment whose rows of the series all predate the
+        // best row found so far is skipped without decoding (its directory has the
+        // series' last time), and one whose newest row is older decodes no field.
+        for n in sources.indices.reversed() {
+            let source = sources[n]
             if let live = source.segment, let i = live.index(of: id) {
-                tags = live.segment.series[i].tags
+                if tags.isEmpty { tags = live.segment.series[i].tags }
+                if found && live.segment.series[i].maxTime < newest { continue }
                 let covering = source.tombstones.filter { $0.covers(series: id) }
-                if let candidate = try newestInSegment(live.segment, i, covering) {
+                if let candidate = try newestInSegment(live.segment, i, covering, notBefore: found ? newest : nil) {
                     candidates[n] = Candidate(time: candidate.time, columns: candidate.columns)
                 }
             } else if let head = source.head, let buffer = head.series[id] {
-                tags = buffer.tags
+                if tags.isEmpty { tags = buffer.tags }
                 var best: Int?
                 for (r, t) in buffer.times.enumerated() where timeRange?.contains(t) ?? true {
                     // Equal times: the later row is newer (and merges over the earlier).
@@ -59,8 +64,9 @@ extension ScanCursor {
     }
 
     /// The newest row of series `index` of `segment` inside the time range that none of
-    /// `tombstones` hides: its time and one value per field.
-    mutating func newestInSegment(_ segment: Segment, _ index: Int, _ tombstones: [Tombstone]) throws(StorageError)
+    /// `tombstones` hides: its time and one value per field (nil as well when that row is
+    /// older than `notBefore`: its fields are then not decoded).
+    mutating func newestInSegment(_ segment: Segment, _ index: Int, _ tombstones: [Tombstone], notBefore: Int64?) throws(StorageError)
         -> (time: Int64, columns: [ColumnValues])? {
         let series = segment.series[index]
         let positions = segment.columnPositions
@@ -83,6 +89,7 @@ extension ScanCursor {
                 break
             }
             guard let row else { continue }
+            if let notBefore, times[row] < notBefore { return nil }
             var columns: [ColumnValues] = []
             for field in fields {
                 if let position = positions[field.name], segment.columns[position].type == field.type {
