@@ -32,6 +32,9 @@ public struct DatabaseConfiguration: Sendable {
     public var fileSystem: any FileSystem = PosixFileSystem()
     /// Storage engine options not covered above.
     public var storage = StorageOptions()
+    /// Per-query limits of ``Database/query(_:parameters:scope:)``: result rows, groups,
+    /// buffered rows and time (the server sets its per-query timeout here).
+    public var queryLimits = QueryLimits()
 
     public init() {}
 

@@ -31,11 +31,11 @@ public final class Database: Sendable {
     let logger: Logger
     let maintenanceTask = Mutex<Task<Void, Never>?>(nil)
 
-    init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger) {
+    init(path: String, engine: StorageEngine, recovery: RecoveryReport, logger: Logger, queryLimits: QueryLimits = QueryLimits()) {
         self.path = path
         self.engine = engine
         self.index = TagIndex(engine: engine)
-        self.sql = QueryEngine(engine: engine, index: index)
+        self.sql = QueryEngine(engine: engine, index: index, limits: queryLimits)
         self.recovery = recovery
         self.logger = logger
     }
@@ -70,7 +70,8 @@ public final class Database: Sendable {
         for orphan in report.removedOrphans { logger.info("removed a file left by a crash", metadata: ["file": "\(orphan)"]) }
         logger.debug("opened database", metadata: ["path": "\(path)", "segments": "\(report.segments)",
                                                   "series": "\(report.series)", "replayed": "\(report.replayedRecords)"])
-        let database = Database(path: path, engine: engine, recovery: report, logger: logger)
+        let database = Database(path: path, engine: engine, recovery: report, logger: logger,
+                                queryLimits: configuration.queryLimits)
         if let interval = configuration.maintenanceInterval { database.startMaintenance(every: interval) }
         return database
     }
@@ -124,14 +125,26 @@ public final class Database: Sendable {
     }
 
     /// Writes InfluxDB line protocol given as bytes (see ``write(lineProtocol:precision:defaultTime:)``).
+    ///
+    /// - Parameter admit: when given, asked about each parsed point before anything is
+    ///   written; a non-nil answer rejects that line with the answer as its reason (the
+    ///   server checks a workspace-scoped credential's tenant tag this way).
     @discardableResult
     public func write(lineProtocolBytes bytes: [UInt8], precision: TimePrecision = .nanoseconds,
-                      defaultTime: Int64? = nil) async throws(StorageError) -> WriteResult {
+                      defaultTime: Int64? = nil,
+                      admit: (@Sendable (Point) -> String?)? = nil) async throws(StorageError) -> WriteResult {
         let now = defaultTime ?? engine.options.now()
         let parsed = LineProtocolParser(precision: precision).parse(bytes, defaultTime: now)
         var converter = LineProtocolBatcher(catalog: engine.catalog)
-        for (point, line) in zip(parsed.points, parsed.lines) { converter.add(point, line: line) }
-        var errors = parsed.errors + converter.errors
+        var refused: [LineProtocolError] = []
+        for (point, line) in zip(parsed.points, parsed.lines) {
+            if let admit, let reason = admit(point) {
+                refused.append(LineProtocolError(line: line, column: 1, message: reason))
+                continue
+            }
+            converter.add(point, line: line)
+        }
+        var errors = parsed.errors + refused + converter.errors
         var written = 0
         var lsn: LSN = 0
         for (batch, lines) in converter.batches() {

@@ -1,0 +1,130 @@
+// `sundial serve`: the services of one server process composed in a ServiceGroup —
+// the database, then the HTTP API (Hummingbird) — and their graceful shutdown on SIGTERM
+// or SIGINT: the HTTP server stops accepting and finishes in-flight requests (bounded by
+// `limits.shutdown_timeout_ms`, after which they are cancelled), then the database is
+// closed. The wire-protocol listener joins the group as another service.
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import Sundial
+
+/// A configured server, ready to run.
+public struct ServerProcess: Sendable {
+    public let configuration: ServerConfiguration
+    let logger: Logger
+
+    /// Checks the configuration against the security rules.
+    /// - Throws: ``ConfigurationError`` when the HTTP address is reachable from other
+    ///   machines and no credential is configured (unless `allow_unauthenticated`).
+    public init(configuration: ServerConfiguration, logger: Logger) throws(ConfigurationError) {
+        if !configuration.hasCredentials && !configuration.http.isLoopback && !configuration.allowUnauthenticated {
+            throw ConfigurationError("refusing to listen on \(configuration.http) without credentials: configure auth.tokens or "
+                                     + "auth.jwt.secret, listen on a loopback address, or pass --allow-unauthenticated")
+        }
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Sends every logger of the process to standard error at `level` (once per process).
+    /// Lines carry the level, the label and the metadata as `key=value`.
+    public static func bootstrapLogging(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "sundial.server")
+    }
+
+    /// The database settings the server opens with.
+    var databaseConfiguration: DatabaseConfiguration {
+        var c = DatabaseConfiguration()
+        c.fsync = configuration.fsyncAlways ? .always : .none
+        c.queryLimits.timeout = configuration.limits.queryTimeout
+        return c
+    }
+
+    /// Opens the database and serves until SIGTERM or SIGINT.
+    ///
+    /// - Parameters:
+    ///   - metrics: where requests are counted (``ServerMetrics/bootstrapPrometheus()``).
+    ///   - onListening: called with the HTTP address actually bound (the port is chosen
+    ///     by the system when configured as 0).
+    public func run(metrics: ServerMetrics, onListening: @escaping @Sendable (HostPort) -> Void = { _ in }) async throws {
+        let configuration = self.configuration
+        let logger = self.logger
+        if !configuration.hasCredentials {
+            logger.warning("NO CREDENTIALS CONFIGURED: the server is open, every request is an admin (configure auth.tokens or auth.jwt.secret before exposing it)",
+                           metadata: ["http": "\(configuration.http)"])
+        }
+        let database = try await Database.open(at: configuration.dataDirectory, configuration: databaseConfiguration,
+                                               logger: logger)
+        let verifier = Authenticator(tokens: configuration.tokens, jwt: configuration.jwt.map { JWTVerifier($0) })
+        let api = HTTPAPI(database: database, configuration: configuration, verifier: verifier, metrics: metrics, logger: logger)
+        api.start()
+
+        let limits = configuration.limits
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds))
+        var server = HTTPServerBuilder.http1(configuration: http1)
+        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain,
+                                                               privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(server, tlsConfiguration: tls)
+        }
+        let scheme = configuration.tlsCertificate == nil ? "http" : "https"
+        let application = Application(
+            router: api.makeRouter(),
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.http.host, port: configuration.http.port),
+                serverName: "Sundial/\(SundialVersion.current)",
+                availableConnectionsDelegate: ConnectionLimit(maximum: limits.maxConnections, metrics: metrics)),
+            onServerRunning: { channel in
+                let bound = HostPort(host: configuration.http.host, port: channel.localAddress?.port ?? configuration.http.port)
+                logger.info("listening", metadata: ["http": "\(scheme)://\(bound)", "data": "\(configuration.dataDirectory)",
+                                                    "auth": "\(configuration.hasCredentials ? "on" : "OFF")"])
+                onListening(bound)
+            },
+            logger: logger)
+
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: DatabaseService(database: database, health: api.health, logger: logger)),
+                       .init(service: application)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        group.maximumGracefulShutdownDuration = limits.shutdownTimeout
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            await api.shutdown()
+            throw error
+        }
+        await api.shutdown()
+    }
+}
+
+/// Caps open HTTP connections (past the cap, new ones wait in the listen backlog) and
+/// reports the count as `sundial_http_open_connections`. Called on the server channel's
+/// event loop only.
+struct ConnectionLimit: AvailableConnectionsDelegate {
+    let maximum: Int
+    let metrics: ServerMetrics
+    var count = 0
+
+    mutating func connectionOpened() {
+        count += 1
+        metrics.connection(+1)
+    }
+
+    mutating func connectionClosed() {
+        count -= 1
+        metrics.connection(-1)
+    }
+
+    func isAcceptingNewConnections() -> Bool { count < maximum }
+}
