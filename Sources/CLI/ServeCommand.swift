@@ -55,8 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let metrics = ServerMetrics.bootstrapPrometheus()
-        try await server.run(metrics: metrics) { bound in
-            print("sundial serving http://\(bound) (data \(configuration.dataDirectory))")
+        try await server.run(metrics: metrics) { url in
+            print("sundial serving \(url) (data \(configuration.dataDirectory))")
             fflush(nil)  // every output stream: a parent reading our stdout sees the line now
         }
     }

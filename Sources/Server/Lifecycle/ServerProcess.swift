@@ -52,9 +52,10 @@ public struct ServerProcess: Sendable {
     ///
     /// - Parameters:
     ///   - metrics: where requests are counted (``ServerMetrics/bootstrapPrometheus()``).
-    ///   - onListening: called with the HTTP address actually bound (the port is chosen
-    ///     by the system when configured as 0).
-    public func run(metrics: ServerMetrics, onListening: @escaping @Sendable (HostPort) -> Void = { _ in }) async throws {
+    ///   - onListening: called with the URL of the HTTP address actually bound
+    ///     (`http://127.0.0.1:9470`, or `https://…` with TLS; the port is chosen by the
+    ///     system when configured as 0).
+    public func run(metrics: ServerMetrics, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let configuration = self.configuration
         let logger = self.logger
         if !configuration.hasCredentials {
@@ -88,7 +89,7 @@ public struct ServerProcess: Sendable {
                 let bound = HostPort(host: configuration.http.host, port: channel.localAddress?.port ?? configuration.http.port)
                 logger.info("listening", metadata: ["http": "\(scheme)://\(bound)", "data": "\(configuration.dataDirectory)",
                                                     "auth": "\(configuration.hasCredentials ? "on" : "OFF")"])
-                onListening(bound)
+                onListening("\(scheme)://\(bound)")
             },
             logger: logger)
 
