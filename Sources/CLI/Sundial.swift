@@ -10,5 +10,5 @@ struct SundialCommand: AsyncParsableCommand {
         version: SundialVersion.current,
         subcommands: [ServeCommand.self, TokenCommand.self, CodecsCommand.self, WriteCommand.self, QueryCommand.self, ShellCommand.self, StatsCommand.self, VerifyCommand.self, GenerateCommand.self,
                       CrashWriterCommand.self],
-        defaultSubcommand: CodecsCommand.self)
+        defaultSubcommand: ServeCommand.self)
 }
