@@ -55,10 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let metrics = ServerMetrics.bootstrapPrometheus()
-        try await server.run(metrics: metrics) { url in
+        try await server.run(metrics: metrics, onListening: { url in
             print("sundial serving \(url) (data \(configuration.dataDirectory))")
             fflush(nil)  // every output stream: a parent reading our stdout sees the line now
-        }
+        })
     }
 
     static func environment() -> [String: String] {

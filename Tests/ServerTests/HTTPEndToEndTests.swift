@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func errorStatuses() throws {
-        let server = try ServerProcessHarness(config: #"{"limits": {"max_body_bytes": 4096}}"#)
+        let server = try ServerProcessHarness(config: #"{"limits": {"max_body_bytes": 4096, "max_result_rows": 2}}"#)
         let client = server.client
         #expect(try client.post("/api/v1/write", "m,t=x v=1 1").status == 204)
 
@@ -91,6 +91,19 @@ import Testing
         #expect(items.compactMap { $0["line"]?.integer } == [2, 4])
         #expect(partial.json?["rows_written"] == .integer(2))
         #expect(try client.query("SELECT count(*) FROM m").json?["rows"] == .array([.array([.integer(3)])]))
+
+        // A sorted result is complete before its first row: the limit is a status.
+        let tooMany = try client.query("SELECT * FROM m ORDER BY time")
+        #expect(tooMany.status == 413)
+        #expect(tooMany.errorCode == "limit_exceeded")
+        // A streamed one passes the limit after rows were sent: the JSON ends with the error.
+        let streamed = try client.query("SELECT * FROM m")
+        #expect(streamed.status == 200)
+        #expect(streamed.json?["error"]?["code"] == .string("limit_exceeded"), "\(streamed.text)")
+        guard case .array(let sent)? = streamed.json?["rows"] else { Issue.record("\(streamed.text)"); return }
+        #expect(sent.count == 2)
+        // CSV cannot carry the error: the chunked body is aborted instead of ending cleanly.
+        #expect(throws: (any Error).self) { _ = try client.query("SELECT * FROM m", format: "csv") }
 
         #expect(try client.post("/api/v1/write?precision=fortnights", "m v=1 1").errorCode == "bad_precision")
         let encoding = try client.send("POST", "/api/v1/write", headers: [("Content-Encoding", "br")], body: Array("m v=1 1".utf8))

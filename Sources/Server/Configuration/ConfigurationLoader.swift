@@ -80,6 +80,11 @@ public enum ConfigurationLoader {
             c.limits.maxConcurrentQueries = try integer(v, "limits.max_concurrent_queries", min: 1)
         },
         Key(path: "limits.query_timeout_ms", kind: .milliseconds) { c, v, _ in c.limits.queryTimeout = try milliseconds(v, "limits.query_timeout_ms") },
+        Key(path: "limits.max_result_rows", kind: .integer) { c, v, _ in c.limits.maxResultRows = try integer(v, "limits.max_result_rows", min: 1) },
+        Key(path: "limits.max_groups", kind: .integer) { c, v, _ in c.limits.maxGroups = try integer(v, "limits.max_groups", min: 1) },
+        Key(path: "limits.max_buffered_rows", kind: .integer) { c, v, _ in
+            c.limits.maxBufferedRows = try integer(v, "limits.max_buffered_rows", min: 1)
+        },
         Key(path: "limits.max_connections", kind: .integer) { c, v, _ in c.limits.maxConnections = try integer(v, "limits.max_connections", min: 1) },
         Key(path: "limits.idle_timeout_ms", kind: .milliseconds) { c, v, _ in c.limits.idleTimeout = try milliseconds(v, "limits.idle_timeout_ms") },
         Key(path: "limits.rate_per_second", kind: .number) { c, v, _ in c.limits.ratePerSecond = try number(v, "limits.rate_per_second") },

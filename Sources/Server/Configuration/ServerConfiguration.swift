@@ -46,6 +46,12 @@ public struct ServerConfiguration: Sendable {
         public var maxConcurrentQueries = 16
         /// Per-query time limit; past it 504 (`limits.query_timeout_ms`).
         public var queryTimeout: Duration = .seconds(30)
+        /// The most result rows a query may return; past it 413 (`limits.max_result_rows`).
+        public var maxResultRows = 10_000_000
+        /// The most groups an aggregation may hold, a bound on its memory (`limits.max_groups`).
+        public var maxGroups = 5_000_000
+        /// The most rows a sort or DISTINCT may hold in memory (`limits.max_buffered_rows`).
+        public var maxBufferedRows = 50_000_000
         /// Open HTTP connections at most; more wait in the backlog (`limits.max_connections`).
         public var maxConnections = 4096
         /// Close a connection idle this long (`limits.idle_timeout_ms`).

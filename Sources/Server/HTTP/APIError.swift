@@ -135,7 +135,11 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         if status == .unauthorized {
             headers[.wwwAuthenticate] = format == .influxV1 ? "Basic realm=\"sundial\"" : "Bearer realm=\"sundial\""
         }
-        if format == .influxV2 || format == .influxV1 { headers[HTTPField.Name("X-Influxdb-Error")!] = influxMessage }
+        if format == .influxV2 || format == .influxV1 {
+            // A header value: printable ASCII only, bounded.
+            let printable = influxMessage.unicodeScalars.map { (0x20..<0x7F).contains($0.value) ? Character($0) : "?" }
+            headers[HTTPField.Name("X-Influxdb-Error")!] = String(printable.prefix(1000))
+        }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }

@@ -45,6 +45,9 @@ public struct ServerProcess: Sendable {
         var c = DatabaseConfiguration()
         c.fsync = configuration.fsyncAlways ? .always : .none
         c.queryLimits.timeout = configuration.limits.queryTimeout
+        c.queryLimits.maxResultRows = configuration.limits.maxResultRows
+        c.queryLimits.maxGroups = configuration.limits.maxGroups
+        c.queryLimits.maxBufferedRows = configuration.limits.maxBufferedRows
         return c
     }
 
@@ -55,7 +58,11 @@ public struct ServerProcess: Sendable {
     ///   - onListening: called with the URL of the HTTP address actually bound
     ///     (`http://127.0.0.1:9470`, or `https://…` with TLS; the port is chosen by the
     ///     system when configured as 0).
-    public func run(metrics: ServerMetrics, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    ///   - services: more services over the same database and credentials (the wire-protocol
+    ///     listener); they start after the database and stop before it, alongside HTTP.
+    public func run(metrics: ServerMetrics,
+                    services: @Sendable (Database, any CredentialVerifier) throws -> [any Service] = { _, _ in [] },
+                    onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let configuration = self.configuration
         let logger = self.logger
         if !configuration.hasCredentials {
@@ -93,9 +100,10 @@ public struct ServerProcess: Sendable {
             },
             logger: logger)
 
+        let extra = try services(database, verifier).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         var group = ServiceGroupConfiguration(
-            services: [.init(service: DatabaseService(database: database, health: api.health, logger: logger)),
-                       .init(service: application)],
+            services: [.init(service: DatabaseService(database: database, health: api.health, logger: logger))] + extra
+                + [.init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         group.maximumGracefulShutdownDuration = limits.shutdownTimeout
