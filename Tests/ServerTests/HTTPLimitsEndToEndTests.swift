@@ -77,3 +77,44 @@ import Testing
         #expect(try client.get("/metrics").text.contains("sundial_rate_limited_total"))
     }
 }
+
+@Suite struct HTTPQuerySlotTests {
+    /// A client that stops reading a large result keeps its query slot (the response
+    /// writer waits on the socket); with one slot, the next query gets 503 with
+    /// Retry-After, and gets its answer once the first client goes away.
+    @Test func queriesBeyondTheSlotsGet503() async throws {
+        let server = try ServerProcessHarness(config: #"{"limits": {"max_concurrent_queries": 1}}"#)
+        let client = server.client
+        for part in 0..<4 {
+            var body = ""
+            body.reserveCapacity(3 << 20)
+            for i in 0..<50_000 {
+                let n = part * 50_000 + i
+                body += "wide,host=h\(n % 100) a=\(n),b=\(n * 3),note=\"padding padding padding\" \(1_700_000_000_000 + n)\n"
+            }
+            #expect(try client.post("/api/v1/write?precision=ms", body).status == 204)
+        }
+        // Ask for ~40 MB of JSON and read only the status line.
+        let greedy = try Socket(port: server.port)
+        try greedy.send(Array("GET /api/v1/query?sql=SELECT+*+FROM+wide HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(try greedy.readLine().hasPrefix("HTTP/1.1 200"))
+        var busy: HTTPAnswer?
+        for _ in 0..<100 {
+            let answer = try client.query("SHOW TABLES")
+            if answer.status == 503 { busy = answer; break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let refused = try #require(busy, "no 503 while the only slot was held")
+        #expect(refused.errorCode == "too_many_queries")
+        #expect(refused.header("retry-after") == "1")
+        #expect(try client.get("/metrics").text.contains("sundial_queries_rejected_total"))
+        greedy.close()
+        // Once the greedy client is gone its slot comes back.
+        var answered = false
+        for _ in 0..<200 where !answered {
+            answered = (try? client.query("SHOW TABLES").status) == 200
+            if !answered { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(answered)
+    }
+}

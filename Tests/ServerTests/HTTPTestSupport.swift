@@ -157,7 +157,7 @@ struct HTTPTestClient: Sendable {
 
 /// A blocking TCP connection to 127.0.0.1 with a receive timeout.
 final class Socket {
-    let fd: Int32
+    private(set) var fd: Int32
     var buffered: [UInt8] = []
 
     init(port: Int, timeoutSeconds: Int = 30) throws {
@@ -174,12 +174,18 @@ final class Socket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            close(fd)
+            Glibc.close(fd)
             throw HarnessError("connect to port \(port) failed: errno \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { close() }
+
+    /// Closes the connection (idempotent).
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
 
     func send(_ bytes: [UInt8]) throws {
         var sent = 0
