@@ -49,6 +49,11 @@ import Testing
         let withParams = try client.post("/api/v1/query", #"{"sql": "SELECT host FROM cpu WHERE usage > $1 AND host = $2", "params": [1.0, "a"]}"#,
                                          headers: [("Content-Type", "application/json")])
         #expect(withParams.json?["rows"] == .array([.array([.string("a")])]), "\(withParams.text)")
+        let form = try client.post("/api/v1/query", "sql=" + HTTPTestClient.formEncode("SELECT host FROM cpu WHERE cores = $1") + "&params=%5B8%5D",
+                                   headers: [("Content-Type", "application/x-www-form-urlencoded")])
+        #expect(form.json?["rows"] == .array([.array([.string("b")])]), "\(form.text)")
+        let getParams = try client.get("/api/v1/query?sql=" + HTTPTestClient.formEncode("SELECT count(*) FROM cpu WHERE host = $1") + "&params=%5B%22a%22%5D")
+        #expect(getParams.json?["rows"] == .array([.array([.integer(2)])]), "\(getParams.text)")
     }
 
     @Test func largeResultsStreamInChunks() throws {

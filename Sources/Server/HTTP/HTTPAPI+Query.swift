@@ -110,8 +110,9 @@ extension HTTPAPI {
     /// The SQL, parameters and format of a query request.
     ///
     /// POST bodies are SQL text, or JSON `{"sql": "...", "params": [...]}` when the
-    /// content type is `application/json`; GET takes `?sql=` and, optionally,
-    /// `?params=` as a JSON array. CSV on `?format=csv` or `Accept: text/csv`.
+    /// content type is `application/json`, or a form with `sql=` (and `params=`); GET takes
+    /// `?sql=` and, optionally, `?params=` as a JSON array. CSV on `?format=csv` or
+    /// `Accept: text/csv`.
     func readQueryRequest(_ request: Request, query: QueryString) async throws(APIError) -> QueryRequest {
         var csv = request.headers[.accept]?.lowercased().contains("text/csv") ?? false
         switch query["format"]?.lowercased() {
@@ -120,18 +121,14 @@ extension HTTPAPI {
         case nil: break
         case let other?: throw APIError(.badRequest, "bad_request", "format must be json or csv, not \(other)")
         }
-        if request.method == .get || request.method == .head {
-            guard let sql = query["sql"], !sql.isEmpty else { throw APIError(.badRequest, "bad_request", "missing ?sql= parameter") }
-            var parameters: [SQLValue] = []
-            if let text = query["params"] {
-                do { parameters = try Self.parameters(JSONValue.parse(text)) } catch let error as APIError { throw error } catch {
-                    throw APIError(.badRequest, "bad_request", "params: \(error)")
-                }
-            }
-            return QueryRequest(sql: sql, parameters: parameters, csv: csv)
-        }
+        if request.method == .get || request.method == .head { return try Self.formQuery(query, csv: csv) }
         let body = try await readBody(request, decompress: true)
         let contentType = request.headers[.contentType]?.lowercased() ?? "text/plain"
+        // `curl --data-urlencode sql=…` posts a form; `curl --data 'SELECT …'` posts bare SQL
+        // with the same content type (and SQL never starts with "sql=").
+        if contentType.hasPrefix("application/x-www-form-urlencoded"), body.starts(with: Array("sql=".utf8)) {
+            return try Self.formQuery(QueryString(String(decoding: body, as: UTF8.self)), csv: csv)
+        }
         if contentType.hasPrefix("application/json") {
             let document: JSONValue
             do { document = try JSONValue.parse(body) } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
@@ -146,6 +143,18 @@ extension HTTPAPI {
         guard let sql = String(validating: body, as: UTF8.self) else { throw APIError(.badRequest, "bad_request", "the SQL is not valid UTF-8") }
         guard !sql.isEmpty else { throw APIError(.badRequest, "bad_request", "empty query body") }
         return QueryRequest(sql: sql, parameters: [], csv: csv)
+    }
+
+    /// `sql=` and optional `params=` (a JSON array) from a URL query or a form body.
+    static func formQuery(_ form: QueryString, csv: Bool) throws(APIError) -> QueryRequest {
+        guard let sql = form["sql"], !sql.isEmpty else { throw APIError(.badRequest, "bad_request", "missing sql= parameter") }
+        var parameters: [SQLValue] = []
+        if let text = form["params"] {
+            let value: JSONValue
+            do { value = try JSONValue.parse(text) } catch { throw APIError(.badRequest, "bad_request", "params: \(error)") }
+            parameters = try Self.parameters(value)
+        }
+        return QueryRequest(sql: sql, parameters: parameters, csv: csv)
     }
 
     /// JSON parameters as SQL values: null, booleans, integers (BIGINT), other numbers
