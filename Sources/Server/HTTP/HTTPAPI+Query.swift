@@ -37,8 +37,13 @@ extension HTTPAPI {
         let scope = principal.workspace.map { QueryScope(workspace: $0, tenantTag: configuration.tenantTag) } ?? .unrestricted
         let started = ContinuousClock.now
         let timeout = configuration.limits.queryTimeout
+        let logger = self.logger, slow = configuration.slowQuery, sql = ask.sql
         @Sendable func failure(_ error: QueryError) -> APIError {
-            APIError.from(error, timedOut: started.duration(to: .now) >= timeout || error.message.contains("time limit"))
+            let elapsed = started.duration(to: .now)
+            if elapsed >= slow {
+                logger.info("slow query failed", metadata: ["sql": "\(sql)", "ms": "\(elapsed.milliseconds)", "error": "\(error)"])
+            }
+            return APIError.from(error, timedOut: elapsed >= timeout || error.message.contains("time limit"))
         }
         let result: QueryResult
         do { result = try await database.query(ask.sql, parameters: ask.parameters, scope: scope) } catch { throw failure(error) }
