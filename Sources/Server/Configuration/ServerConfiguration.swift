@@ -52,7 +52,7 @@ public struct ServerConfiguration: Sendable {
         public var maxGroups = 5_000_000
         /// The most rows a sort or DISTINCT may hold in memory (`limits.max_buffered_rows`).
         public var maxBufferedRows = 50_000_000
-        /// Open HTTP connections at most; more wait in the backlog (`limits.max_connections`).
+        /// Open HTTP connections at most; more are closed when accepted (`limits.max_connections`).
         public var maxConnections = 4096
         /// Close a connection idle this long (`limits.idle_timeout_ms`).
         public var idleTimeout: Duration = .seconds(120)

@@ -11,6 +11,7 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import Sundial
+import Synchronization
 
 /// A configured server, ready to run.
 public struct ServerProcess: Sendable {
@@ -76,7 +77,9 @@ public struct ServerProcess: Sendable {
         api.start()
 
         let limits = configuration.limits
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds))
+        let gate = ConnectionGate(maximum: limits.maxConnections, metrics: metrics)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [gate.makeHandler()],
+                                               idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds))
         var server = HTTPServerBuilder.http1(configuration: http1)
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
@@ -90,8 +93,7 @@ public struct ServerProcess: Sendable {
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.http.host, port: configuration.http.port),
-                serverName: "Sundial/\(SundialVersion.current)",
-                availableConnectionsDelegate: ConnectionLimit(maximum: limits.maxConnections, metrics: metrics)),
+                serverName: "Sundial/\(SundialVersion.current)"),
             onServerRunning: { channel in
                 let bound = HostPort(host: configuration.http.host, port: channel.localAddress?.port ?? configuration.http.port)
                 logger.info("listening", metadata: ["http": "\(scheme)://\(bound)", "data": "\(configuration.dataDirectory)",
@@ -117,23 +119,54 @@ public struct ServerProcess: Sendable {
     }
 }
 
-/// Caps open HTTP connections (past the cap, new ones wait in the listen backlog) and
-/// reports the count as `sundial_http_open_connections`. Called on the server channel's
-/// event loop only.
-struct ConnectionLimit: AvailableConnectionsDelegate {
+/// Caps open HTTP connections: a connection past `maximum` is closed as soon as it is
+/// accepted (the client sees the connection end rather than waiting without bound), and
+/// the count is reported as `sundial_http_open_connections`. One handler per connection,
+/// all sharing one gate; a connection is counted once when its handler is added and
+/// released exactly once when it closes, so a slot can never leak. (Hummingbird's
+/// accept-pausing `AvailableConnectionsDelegate` was tried first and lost a slot when a
+/// queued connection was accepted and closed while the server was full.)
+final class ConnectionGate: Sendable {
     let maximum: Int
     let metrics: ServerMetrics
-    var count = 0
+    let open = Atomic<Int>(0)
 
-    mutating func connectionOpened() {
-        count += 1
-        metrics.connection(+1)
+    init(maximum: Int, metrics: ServerMetrics) {
+        self.maximum = maximum
+        self.metrics = metrics
     }
 
-    mutating func connectionClosed() {
-        count -= 1
-        metrics.connection(-1)
-    }
+    /// The handler for one new connection.
+    func makeHandler() -> Handler { Handler(gate: self) }
 
-    func isAcceptingNewConnections() -> Bool { count < maximum }
+    final class Handler: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = NIOAny
+        let gate: ConnectionGate
+        var counted = false
+
+        init(gate: ConnectionGate) { self.gate = gate }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            counted = true
+            let now = gate.open.wrappingAdd(1, ordering: .relaxed).newValue
+            gate.metrics.connection(+1)
+            if now > gate.maximum { context.close(promise: nil) }
+        }
+
+        /// The slot is given back as soon as the socket is closed (channelInactive comes
+        /// right after, handlerRemoved a little later); whichever comes first counts.
+        func channelInactive(context: ChannelHandlerContext) {
+            release()
+            context.fireChannelInactive()
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) { release() }
+
+        func release() {
+            guard counted else { return }
+            counted = false
+            gate.open.wrappingSubtract(1, ordering: .relaxed)
+            gate.metrics.connection(-1)
+        }
+    }
 }
