@@ -26,7 +26,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+        // The server: HTTP (Hummingbird, TLS through swift-nio-ssl), services and metrics.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries and C shims.
@@ -34,6 +41,8 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CSundialShims", path: "Sources/CShims"),
 
         // The engine, bottom up.
@@ -50,15 +59,24 @@ let package = Package(
         .target(name: "SundialReplication", dependencies: ["Sundial", "SundialWire"],
                 path: "Sources/Replication"),
         .target(name: "SundialServer",
-                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL",
-                               .product(name: "Logging", package: "swift-log"),
+                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL", "CZlib",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
+                               .product(name: "HummingbirdTLS", package: "hummingbird"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio")],
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                               .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Server"),
         .target(name: "SundialClient",
                 dependencies: ["SundialWire",
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio")],
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 path: "Sources/Client"),
 
         // Deterministic data generators (TSBS devops cpu-only) shared by the CLI,
@@ -101,13 +119,15 @@ let package = Package(
         // The wire server and client end to end, over loopback.
         .testTarget(name: "SundialServerTests",
                     dependencies: ["SundialServer", "SundialClient", "SundialWire", "Sundial",
-                                   "SundialQueryLang", "SundialTestSupport",
+                                   "SundialQueryLang", "SundialTestSupport", "CZlib",
+                                   .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/ServerTests"),
         .testTarget(name: "SundialWorkloadsTests",
                     dependencies: ["SundialWorkloads", "SundialTestSupport"],
                     path: "Tests/WorkloadsTests"),
+        // The server end to end (a real `sundial serve` process) and its parts in process.
     ],
     swiftLanguageModes: [.v6]
 )

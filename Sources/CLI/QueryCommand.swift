@@ -2,6 +2,7 @@
 // as an aligned table, CSV or JSON.
 import ArgumentParser
 import Sundial
+import SundialServer
 
 struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,13 +59,9 @@ enum ResultFormat {
         if columns.isEmpty { return rowsAffected.map { "OK, \($0) row\($0 == 1 ? "" : "s")\n" } ?? "OK\n" }
         switch format {
         case .csv:
-            var out = columns.map { csv($0.name) }.joined(separator: ",") + "\n"
-            for row in rows { out += row.map { $0.isNull ? "" : csv($0.text) }.joined(separator: ",") + "\n" }
-            return out
+            return ResultText.csvHead(columns) + rows.map(ResultText.csvRow).joined()
         case .json:
-            var out = "{\"columns\":[" + columns.map { "{\"name\":\(quote($0.name)),\"type\":\"\($0.type)\"}" }.joined(separator: ",") + "],\"rows\":["
-            out += rows.map { "[" + $0.map(json).joined(separator: ",") + "]" }.joined(separator: ",")
-            return out + "]}\n"
+            return ResultText.jsonHead(columns) + rows.map(ResultText.jsonRow).joined(separator: ",") + "]}\n"
         case .table:
             let cells = rows.map { $0.map { $0.isNull ? "NULL" : $0.text } }
             var widths = columns.map { $0.name.count }
@@ -82,22 +79,4 @@ enum ResultFormat {
             return out
         }
     }
-
-    static func csv(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        var out = "\""
-        for c in text { out += c == "\"" ? "\"\"" : String(c) }
-        return out + "\""
-    }
-
-    static func json(_ v: SQLValue) -> String {
-        switch v {
-        case .null: "null"
-        case .bigint(let x): String(x)
-        case .double(let x): x.isFinite ? SQLValue.double(x).description : quote(x.isNaN ? "NaN" : (x < 0 ? "-Infinity" : "Infinity"))
-        case .boolean(let b): b ? "true" : "false"
-        default: quote(v.text)
-        }
-    }
 }
-

@@ -1,6 +1,7 @@
 // `sundial stats`: what a database holds and what it costs on disk.
 import ArgumentParser
 import Sundial
+import SundialServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ struct StatsCommand: AsyncParsableCommand {
         if json {
             var tables: [String] = []
             for t in stats.tables {
-                tables.append("{\"name\":\(quote(t.name)),\"rows\":\(t.rows + t.headRows),\"rows_in_memory\":\(t.headRows),"
+                tables.append("{\"name\":\(JSONValue.quote(t.name)),\"rows\":\(t.rows + t.headRows),\"rows_in_memory\":\(t.headRows),"
                               + "\"series\":\(t.series),\"partitions\":\(t.partitions.count),\"segments\":\(t.segments),"
                               + "\"segment_bytes\":\(t.segmentBytes),\"stored_values\":\(t.fieldValues)}")
             }
@@ -52,21 +53,6 @@ struct StatsCommand: AsyncParsableCommand {
         print("index: \(stats.series) series; \(formatBytes(stats.seriesLogBytes)) on disk (series log), "
               + "~\(formatBytes(indexMemory)) in memory (registry and inverted index)")
     }
-}
-
-func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-            if scalar.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16) }
-            else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }
 
 /// Bytes of every file under `path`.

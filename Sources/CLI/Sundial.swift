@@ -8,7 +8,7 @@ struct SundialCommand: AsyncParsableCommand {
         commandName: "sundial",
         abstract: "Sundial, an embedded time-series analytics database.",
         version: SundialVersion.current,
-        subcommands: [CodecsCommand.self, WriteCommand.self, QueryCommand.self, ShellCommand.self, StatsCommand.self, VerifyCommand.self, GenerateCommand.self,
+        subcommands: [ServeCommand.self, TokenCommand.self, CodecsCommand.self, WriteCommand.self, QueryCommand.self, ShellCommand.self, StatsCommand.self, VerifyCommand.self, GenerateCommand.self,
                       CrashWriterCommand.self],
-        defaultSubcommand: CodecsCommand.self)
+        defaultSubcommand: ServeCommand.self)
 }

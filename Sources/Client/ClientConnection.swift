@@ -8,6 +8,7 @@
 // transport or protocol failure it is `isBroken` and the pool drops it.
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SundialStorage
 import SundialWire
 import Synchronization
@@ -42,12 +43,18 @@ final class ClientConnection: Sendable {
     /// - Throws: `Frame.Failure` when the server refuses (`unauthorized`, …), `WireError`
     ///   for protocol failures, NIO's errors when the connection cannot be made.
     static func open(host: String, port: Int, token: String, configuration: SundialClient.Configuration) async throws -> ClientConnection {
+        let tls = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        // An IP address is not a valid SNI name: send none then (the certificate is still checked).
+        let sni = configuration.serverHostname ?? (host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : host)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: sni))
+                    }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let (stream, continuation) = AsyncStream.makeStream(of: Command.self)

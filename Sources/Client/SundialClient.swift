@@ -1,6 +1,7 @@
 // The async Swift client of the wire protocol (docs/formats/wire.md). It depends on the
 // frame codec only (SundialWire, over SwiftNIO), never on the engine.
 import SundialStorage
+import NIOSSL
 import SundialWire
 import Synchronization
 
@@ -35,6 +36,11 @@ public final class SundialClient: Sendable {
         /// Sent in Hello, for the server's logs.
         public var clientName = "sundial-swift/0.6"
         public var connectTimeout: Duration = .seconds(10)
+        /// When set, connections speak TLS with this configuration (for a self-signed
+        /// server certificate: `trustRoots: .certificates([cert])`).
+        public var tls: TLSConfiguration?
+        /// The name the server's certificate must carry (and the SNI sent); the host by default.
+        public var serverHostname: String?
 
         public init() {}
     }

@@ -26,7 +26,9 @@ public struct QueryResult: AsyncSequence, Sendable {
 
         public mutating func next() async throws(QueryError) -> Batch? { try step() }
 
-        mutating func step() throws(QueryError) -> Batch? {
+        /// The next batch, computed on the calling thread (a server runs executors on
+        /// threads of its own so that a long query never holds an event loop).
+        public mutating func step() throws(QueryError) -> Batch? {
             if !pending.isEmpty { return pending.removeFirst() }
             guard let executor, let batch = try executor.next() else { return nil }
             // Hidden sort columns are not part of the result.

@@ -1,4 +1,7 @@
-// The `sundial serve` HTTP and wire-protocol server arrives with the server issue.
+// SundialServer: `sundial serve` — the HTTP API (Server/HTTP), authentication, roles and
+// limits (Server/Security), configuration (Server/Configuration), metrics
+// (Server/Metrics) and the process's services (Server/Lifecycle). The wire protocol
+// lives in Server/Wire. docs/http.md and docs/server.md describe it for users.
 import Sundial
 import SundialReplication
 import SundialWire

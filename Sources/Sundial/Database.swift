@@ -124,14 +124,26 @@ public final class Database: Sendable {
     }
 
     /// Writes InfluxDB line protocol given as bytes (see ``write(lineProtocol:precision:defaultTime:)``).
+    ///
+    /// - Parameter admit: when given, asked about each parsed point before anything is
+    ///   written; a non-nil answer rejects that line with the answer as its reason (the
+    ///   server checks a workspace-scoped credential's tenant tag this way).
     @discardableResult
     public func write(lineProtocolBytes bytes: [UInt8], precision: TimePrecision = .nanoseconds,
-                      defaultTime: Int64? = nil) async throws(StorageError) -> WriteResult {
+                      defaultTime: Int64? = nil,
+                      admit: (@Sendable (Point) -> String?)? = nil) async throws(StorageError) -> WriteResult {
         let now = defaultTime ?? engine.options.now()
         let parsed = LineProtocolParser(precision: precision).parse(bytes, defaultTime: now)
         var converter = LineProtocolBatcher(catalog: engine.catalog)
-        for (point, line) in zip(parsed.points, parsed.lines) { converter.add(point, line: line) }
-        var errors = parsed.errors + converter.errors
+        var refused: [LineProtocolError] = []
+        for (point, line) in zip(parsed.points, parsed.lines) {
+            if let admit, let reason = admit(point) {
+                refused.append(LineProtocolError(line: line, column: 1, message: reason))
+                continue
+            }
+            converter.add(point, line: line)
+        }
+        var errors = parsed.errors + refused + converter.errors
         var written = 0
         var lsn: LSN = 0
         for (batch, lines) in converter.batches() {

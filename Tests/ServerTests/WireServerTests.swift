@@ -243,7 +243,8 @@ func expectFailure(_ code: Frame.Failure.Code, sourceLocation: Testing.SourceLoc
     }
 
     @Test func handshakeTimeoutAndConnectionCap() async throws {
-        try await ServerHarness.with({ $0.handshakeTimeout = .milliseconds(200); $0.maxConnections = 1 }) { harness in
+        // 2 s: long enough for a real client's handshake on a loaded 2-core machine.
+        try await ServerHarness.with({ $0.handshakeTimeout = .seconds(2); $0.maxConnections = 1 }) { harness in
             // Says nothing: the server gives up after the handshake timeout.
             let silent = try await RawPeer.exchange(port: harness.port, send: [])
             guard case .error(let timeout)? = silent.frames.first else { Issue.record("no Error frame"); return }

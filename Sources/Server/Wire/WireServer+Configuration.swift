@@ -1,5 +1,6 @@
 // The limits and identity of a wire server, in the manner of Hummingbird's
 // `ApplicationConfiguration`: a struct with documented defaults and `with(...)` helpers.
+import NIOSSL
 import SundialWire
 
 extension WireServer {
@@ -24,6 +25,8 @@ extension WireServer {
         public var tenantTag: String = "workspace_id"
         /// Sent in Welcome.
         public var serverVersion: String = "sundial/0.6"
+        /// When set, connections speak TLS (the handshake timeout covers the TLS handshake).
+        public var tls: NIOSSLContext?
 
         public init() {}
 

@@ -7,6 +7,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Sundial
 import SundialWire
 import Synchronization
@@ -57,7 +58,10 @@ public final class WireServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    // With TLS, the frames travel inside it; a client speaking plain frames
+                    // fails the TLS handshake and is disconnected.
+                    if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let port = listener.channel.localAddress?.port ?? configuration.port
