@@ -104,13 +104,23 @@ import Testing
         let scopedJWT = Self.bearer(Self.jwt([("role", .string("writer")), ("workspace", .string("ws_1"))]))
         #expect(try client.post("/api/v2/write?bucket=b", "events,workspace_id=ws_3 n=50i 50", headers: scopedJWT).status == 400)
         #expect(try client.post("/api/v2/write?bucket=b", "events,workspace_id=ws_1 n=60i 60", headers: scopedJWT).status == 204)
-        // … and may not run SQL that writes.
+        // … and its SQL is confined to its workspace: INSERT of another workspace's row is
+        // refused, its own goes in; reads never see other workspaces, whatever the WHERE.
         #expect(try client.query("INSERT INTO events (time, workspace_id, n) VALUES (5, 'ws_2', 5)", headers: Self.bearer("ws1-token")).status == 403)
+        #expect(try client.query("INSERT INTO events (time, n) VALUES (70, 70)", headers: Self.bearer("ws1-token")).status == 200)
+        let mine = try client.query("SELECT workspace_id, n FROM events WHERE workspace_id = 'ws_0' OR n > 0 ORDER BY time",
+                                    headers: Self.bearer("ws1-token"))
+        #expect(mine.json?["rows"] == .array([
+            .array([.string("ws_1"), .integer(10)]), .array([.string("ws_1"), .integer(40)]), .array([.string("ws_1"), .integer(60)]),
+            .array([.string("ws_1"), .integer(70)]),
+        ]), "\(mine.text)")
+        #expect(try client.query("DROP TABLE events", headers: Self.bearer("ws1-token")).status == 403)
 
         let all = try client.query("SELECT workspace_id, n FROM events ORDER BY time", headers: admin)
         #expect(all.json?["rows"] == .array([
             .array([.string("ws_0"), .integer(1)]), .array([.string("ws_0"), .integer(4)]),
             .array([.string("ws_1"), .integer(10)]), .array([.string("ws_1"), .integer(40)]), .array([.string("ws_1"), .integer(60)]),
+            .array([.string("ws_1"), .integer(70)]),
         ]), "\(all.text)")
     }
 

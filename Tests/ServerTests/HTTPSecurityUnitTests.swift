@@ -172,10 +172,15 @@ import Testing
         }
     }
 
-    @Test func scopedCredentialsOnlyReadWithSQL() throws {
+    @Test func scopedCredentialsRunConfinedStatementsButNoDDL() throws {
         let admin = Principal(name: "a", role: .admin, workspace: "ws_1")
         #expect(Authorization.check(try Self.statement("SELECT 1"), for: admin) == nil)
-        #expect(Authorization.check(try Self.statement("INSERT INTO cpu (time, usage) VALUES (1, 2.0)"), for: admin)?.code == .forbidden)
+        #expect(Authorization.check(try Self.statement("INSERT INTO cpu (time, usage) VALUES (1, 2.0)"), for: admin) == nil)
+        #expect(Authorization.check(try Self.statement("DELETE FROM cpu WHERE host = 'a'"), for: admin) == nil)
+        for ddl in ["DROP TABLE cpu", "CREATE TABLE t (time TIMESTAMP, workspace_id TAG)", "ALTER TABLE cpu SET RETENTION 1d"] {
+            #expect(Authorization.check(try Self.statement(ddl), for: admin)?.code == .forbidden, "\(ddl)")
+        }
+        #expect(Authorization.check(try Self.statement("DROP TABLE cpu"), for: Principal(name: "b", role: .admin)) == nil)
     }
 
     @Test func tenantTagOfEveryLine() {

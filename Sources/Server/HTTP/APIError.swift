@@ -54,6 +54,7 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             code = "timeout"
         case .limitExceeded: status = .contentTooLarge
         case .storage: status = .internalServerError
+        case .permissionDenied: status = .forbidden
         default: status = .badRequest
         }
         var answer = APIError(status, code, error.message)

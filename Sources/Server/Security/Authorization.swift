@@ -15,16 +15,21 @@ public enum Authorization {
     }
 
     /// Refuses `statement` for `principal` when its role is too low, or when a
-    /// workspace-scoped principal tries a statement that could reach other workspaces'
-    /// rows (DDL, DELETE, INSERT: scoped credentials write through line protocol, where
-    /// every line's tenant tag is checked).
+    /// workspace-scoped principal tries DDL. A scoped principal's SELECT, SHOW, INSERT and
+    /// DELETE are confined to its workspace by the binder (`QueryScope`); CREATE, ALTER
+    /// and DROP change tables every workspace shares, so they need an unscoped admin.
     public static func check(_ statement: Statement, for principal: Principal) -> AuthError? {
         let needed = requiredRole(for: statement)
         if principal.role < needed {
             return AuthError(.forbidden, "the \(principal.role.rawValue) role may not run this statement (it needs \(needed.rawValue))")
         }
-        if principal.workspace != nil, needed > .reader {
-            return AuthError(.forbidden, "a workspace-scoped credential may only read with SQL; write rows through the write API")
+        if let workspace = principal.workspace {
+            switch statement {
+            case .createTable, .alterTable, .dropTable:
+                return AuthError(.forbidden, "a credential of workspace \"\(workspace)\" may not change tables every workspace shares (CREATE, ALTER, DROP need an unscoped admin)")
+            default:
+                break
+            }
         }
         return nil
     }

@@ -1,4 +1,5 @@
-// Running a Query frame: the role check on the parsed statement, the workspace scope,
+// Running a Query frame: the role check on the parsed statement (`Authorization`, as for
+// HTTP), the workspace scope,
 // and streaming the result as ResultSchema, ResultBatch… and Complete. Batches are
 // converted as they come from the executor and written one at a time; each write
 // suspends while the socket is full, so a result is never held whole in memory.
@@ -8,34 +9,13 @@ import SundialQueryLang
 import SundialWire
 
 extension WireConnection {
-    /// The role a statement needs: reader for SELECT, EXPLAIN and SHOW; writer for
-    /// INSERT; admin for DDL and DELETE.
-    static func requiredRole(_ statement: Statement) -> Role {
-        switch statement {
-        case .query, .explain, .showTables, .showColumns, .showTagValues: .reader
-        case .insert: .writer
-        case .createTable, .alterTable, .dropTable, .delete: .admin
-        }
-    }
-
-    /// Why a principal may not run `statement`, or nil when it may.
-    static func refusal(_ statement: Statement, for principal: Principal) -> String? {
-        let needed = requiredRole(statement)
-        if principal.role < needed {
-            return "a \(principal.role.rawValue) credential cannot run this statement (it needs \(needed.rawValue))"
-        }
-        // A workspace-scoped principal's statements are confined by the binder (QueryScope):
-        // scans, SHOW, INSERT and DELETE see and touch only the workspace's rows.
-        return nil
-    }
-
     func runQuery(_ query: Frame.Query, principal: Principal, _ outbound: Outbound) async -> Frame {
         let id = query.requestID
         let started = ContinuousClock.now
         do {
             let statement = try SQLParser.parse(query.sql)
-            if let reason = Self.refusal(statement, for: principal) {
-                return .error(.init(requestID: id, code: .forbidden, message: reason,
+            if let refusal = Authorization.check(statement, for: principal) {
+                return .error(.init(requestID: id, code: .forbidden, message: refusal.message,
                                     line: UInt32(clamping: statement.location.line), column: UInt32(clamping: statement.location.column)))
             }
             let scope = principal.workspace.map { QueryScope(workspace: $0, tenantTag: configuration.tenantTag) } ?? .unrestricted
