@@ -208,6 +208,12 @@ import Testing
         #expect(text.contains("sundial_wal_bytes"))
         #expect(text.contains("sundial_query_duration_seconds_bucket"))
         #expect(text.contains("sundial_http_open_connections"))
+        // The engine's figures: the write above was synced at least once (fsync always).
+        let syncs = text.split(separator: "\n").first { $0.hasPrefix("sundial_wal_fsync_seconds_count ") }
+        #expect((syncs.flatMap { Int($0.split(separator: " ")[1]) } ?? 0) >= 1, "\(text)")
+        #expect(text.contains(#"sundial_wal_fsync_seconds_bucket{le="+Inf"}"#))
+        #expect(text.contains("sundial_compactions_total 0"))
+        #expect(text.contains("# TYPE sundial_flushes_total counter"))
     }
 
     @Test func healthIsUnavailableWhenTheDirectoryIsGone() throws {

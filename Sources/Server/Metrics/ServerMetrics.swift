@@ -75,6 +75,30 @@ public final class ServerMetrics: Sendable {
         runningQueries.record(queriesRunning)
         var buffer: [UInt8] = []
         registry?.emit(into: &buffer)
+        buffer += Array(Self.engineText(stats).utf8)
         return buffer
+    }
+
+    /// The engine's own cumulative figures, written as Prometheus text directly (they are
+    /// kept by the storage engine, which does not depend on swift-metrics): the WAL fsync
+    /// latency histogram and counters of flushes, compactions and deletions.
+    static func engineText(_ stats: StorageEngine.Statistics) -> String {
+        let syncs = stats.walSyncs
+        var out = "# HELP sundial_wal_fsync_seconds Time of each fsync of the write-ahead log.\n"
+        out += "# TYPE sundial_wal_fsync_seconds histogram\n"
+        var cumulative = 0
+        for (bound, count) in zip(SyncStatistics.bucketBounds, syncs.buckets) {
+            cumulative += count
+            out += "sundial_wal_fsync_seconds_bucket{le=\"\(Double(bound) / 1e9)\"} \(cumulative)\n"
+        }
+        out += "sundial_wal_fsync_seconds_bucket{le=\"+Inf\"} \(syncs.count)\n"
+        out += "sundial_wal_fsync_seconds_sum \(Double(syncs.totalNanoseconds) / 1e9)\n"
+        out += "sundial_wal_fsync_seconds_count \(syncs.count)\n"
+        for (name, help, value) in [("sundial_flushes_total", "Flushes of the in-memory head to segments.", stats.flushes),
+                                    ("sundial_compactions_total", "Partitions compacted.", stats.compactions),
+                                    ("sundial_deletions_total", "DELETE statements applied.", stats.deletions)] {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
+        return out
     }
 }

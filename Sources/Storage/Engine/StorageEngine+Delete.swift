@@ -22,6 +22,7 @@ extension StorageEngine.State {
     /// Applies a logged deletion: head rows go now, segment rows get a tombstone (only
     /// when some live segment may hold rows it covers).
     mutating func applyDeletion(_ deletion: Deletion, lsn: LSN, tableID: UInt32) {
+        deletions += 1
         let removed = head.remove(deletion, tableID: tableID)
         if removed > 0 && head.rows == 0 { headSince = nil }
         let tombstone = Tombstone(lsn: lsn, tableID: tableID, timeRange: deletion.timeRange, series: deletion.series,

@@ -74,6 +74,7 @@ extension StorageEngine {
         state.withLock { s in
             for live in opened { s.segments[live.entry.id] = live }
             s.frozen.removeFirst()
+            s.flushes += 1
         }
         try wal.release(upTo: lsn)
         MemoryReturn.afterLargeRelease()
@@ -163,6 +164,7 @@ extension StorageEngine {
                 state.withLock { s in
                     for id in removed { s.segments.removeValue(forKey: id)?.obsolete.store(true, ordering: .releasing) }
                     for live in opened { s.segments[live.entry.id] = live }
+                    s.compactions += 1
                 }
                 compacted += 1
             }

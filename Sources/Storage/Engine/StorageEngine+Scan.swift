@@ -289,13 +289,20 @@ extension StorageEngine {
         public var walBytes: Int
         public var flushedLSN: LSN
         public var nextLSN: LSN
+        /// Durations of the WAL's fsyncs since open.
+        public var walSyncs = SyncStatistics()
+        /// Since open: flushes, partitions compacted, deletions applied.
+        public var flushes = 0
+        public var compactions = 0
+        public var deletions = 0
     }
 
     /// Tables, rows, series, partitions, segments and bytes.
     public func statistics() -> Statistics {
-        let (manifest, catalog, segments, head, frozen, counts, registryBytes, series) = state.withLock { s in
+        let (manifest, catalog, segments, head, frozen, counts, registryBytes, series, work) = state.withLock { s in
             (s.manifest, s.catalog, Array(s.segments.values), s.head, s.frozen,
-             s.catalog.tables.values.map { ($0.id, s.registry.count(table: $0.id)) }, s.registry.approximateBytes, s.registry.count)
+             s.catalog.tables.values.map { ($0.id, s.registry.count(table: $0.id)) }, s.registry.approximateBytes, s.registry.count,
+             (s.flushes, s.compactions, s.deletions))
         }
         var tables: [UInt32: Statistics.Table] = [:]
         for table in catalog.tables.values { tables[table.id] = Statistics.Table(name: table.name) }
@@ -322,7 +329,8 @@ extension StorageEngine {
         let walBytes = wal.segmentPaths.reduce(0) { $0 + ((try? fileSystem.fileSize($1)) ?? 0) }
         return Statistics(tables: tables.values.sorted { $0.name < $1.name }, series: series,
                           seriesLogBytes: seriesLog.byteCount, registryMemoryBytes: registryBytes, walBytes: walBytes,
-                          flushedLSN: manifest.flushedLSN, nextLSN: wal.nextLSN)
+                          flushedLSN: manifest.flushedLSN, nextLSN: wal.nextLSN, walSyncs: wal.syncStatistics,
+                          flushes: work.0, compactions: work.1, deletions: work.2)
     }
 
     /// Checks every checksum of every live segment, the manifest and the series log, and

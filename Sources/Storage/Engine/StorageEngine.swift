@@ -135,6 +135,10 @@ public final class StorageEngine: Sendable {
         var failure: StorageError?
         var closed = false
         var flushScheduled = false
+        /// Since open: flushes that wrote a manifest, partitions compacted, deletions applied.
+        var flushes = 0
+        var compactions = 0
+        var deletions = 0
     }
 
     public let directory: String

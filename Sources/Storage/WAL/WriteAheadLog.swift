@@ -88,6 +88,7 @@ public final class WriteAheadLog: Sendable {
         var segments: [Segment]
         var activeHandle: (any FileHandle)?
         var activeSize: Int
+        var syncs = SyncStatistics()
     }
 
     public let directory: String
@@ -329,7 +330,7 @@ public final class WriteAheadLog: Sendable {
             if let handle {
                 // Sync the finished segment whatever the policy: `sync()` covers only the
                 // active segment, so everything before it must already be durable.
-                try handle.sync()
+                try timedSync { () throws(StorageError) in try handle.sync() }
                 try handle.close()
             }
             let path = FilePath.join(directory, WALFormat.segmentName(firstLSN: firstLSN))
@@ -351,7 +352,7 @@ public final class WriteAheadLog: Sendable {
 
     func syncActive() throws(StorageError) {
         guard let handle = state.withLock({ $0.activeHandle }) else { return }
-        try handle.sync()
+        try timedSync { () throws(StorageError) in try handle.sync() }
     }
 
     // MARK: Sync, release, close
