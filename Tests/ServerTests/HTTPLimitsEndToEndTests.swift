@@ -50,6 +50,17 @@ import Testing
         #expect(try server.client.query("SHOW TABLES").json?["rows"] == .array([]))
     }
 
+    @Test func aQueryPastItsMemoryLimitGets413AndTheServerGoesOn() throws {
+        let server = try ServerProcessHarness(config: #"{"limits": {"query_memory_bytes": 65536}}"#)
+        var body = ""
+        for i in 0..<5000 { body += "mem,host=h\(i) v=\(i) \(1_700_000_000 + i)\n" }
+        #expect(try server.client.post("/api/v1/write?precision=s", body).status == 204)
+        let big = try server.client.query("SELECT host, percentile_cont(v, 0.5) FROM mem GROUP BY host")
+        #expect(big.status == 413, "\(big.text)")
+        #expect(big.json?["error"]?["message"]?.string?.contains("memory") == true, "\(big.text)")
+        #expect(try server.client.query("SELECT count(*) FROM mem").status == 200)
+    }
+
     @Test func floodGets429WithRetryAfter() throws {
         let config = """
             {"auth": {"tokens": [{"name": "busy", "sha256": "\(Digest.sha256Hex("busy-token"))", "role": "writer"},

@@ -51,6 +51,7 @@ public struct ServerProcess: Sendable {
         c.queryLimits.maxResultRows = configuration.limits.maxResultRows
         c.queryLimits.maxGroups = configuration.limits.maxGroups
         c.queryLimits.maxBufferedRows = configuration.limits.maxBufferedRows
+        c.queryLimits.maxMemoryBytes = configuration.limits.queryMemoryBytes
         return c
     }
 
