@@ -53,6 +53,10 @@ class AggregateState {
     /// Folds rows into groups: `groups[i]` is row i's group (rows with a NULL argument are
     /// skipped by the states that ignore NULLs).
     func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {}
+    /// Folds runs of rows into groups (see `GroupRuns`); by default row by row.
+    func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        try update(runs.rows, groupCount: groupCount, values, times)
+    }
     /// Folds `other` (a state of the same aggregate over later input) into this one: its
     /// group `g` is group `map[g]` here; this state grows to `groupCount` groups.
     func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {}
@@ -80,6 +84,16 @@ final class CountState: AggregateState {
             for (i, g) in groups.enumerated() where valid[i] { counts[g] += 1 }
         }
         self.counts = counts
+    }
+
+    override func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        guard star || values?.values.validity == nil else {
+            return try update(runs.rows, groupCount: groupCount, values, times)
+        }
+        reserve(groupCount)
+        counts.withUnsafeMutableBufferPointer { c in
+            runs.forEach { g, rows in c[g] += Int64(rows.count) }
+        }
     }
 
     override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
@@ -178,6 +192,45 @@ final class MomentsState: AggregateState {
         default:
             throw QueryError(.type, "\(kind.rawValue) needs a number, not \(values.type)")
         }
+    }
+
+    /// sum/avg of a double column without NULLs, run by run: each run's values add up in
+    /// four registers, then into the group's sum (the order of additions differs from
+    /// row-by-row folding, so the last bits may too).
+    override func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        guard let values, !spread, case .double(let v, nil) = values.values else {
+            return try update(runs.rows, groupCount: groupCount, values, times)
+        }
+        reserve(groupCount)
+        counts.withUnsafeMutableBufferPointer { c in
+            sums.withUnsafeMutableBufferPointer { s in
+                v.withUnsafeBufferPointer { x in
+                    runs.forEach { g, rows in
+                        c[g] += Int64(rows.count)
+                        s[g] += Self.sum(x, rows)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func sum(_ x: UnsafeBufferPointer<Double>, _ rows: Range<Int>) -> Double {
+        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+        var i = rows.lowerBound
+        let end = rows.upperBound
+        while i + 4 <= end {
+            a0 += x[i]
+            a1 += x[i + 1]
+            a2 += x[i + 2]
+            a3 += x[i + 3]
+            i += 4
+        }
+        while i < end {
+            a0 += x[i]
+            i += 1
+        }
+        return (a0 + a1) + (a2 + a3)
     }
 
     override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {

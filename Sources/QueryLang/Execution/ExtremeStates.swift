@@ -3,45 +3,66 @@
 // scan meets first (min, max, first) or last (last); merging partial states in input
 // order keeps that rule, so a parallel aggregation picks the serial answer's row.
 
+/// min/max. DOUBLE extremes are kept unboxed (a value and a flag per group); other
+/// types as values.
 final class ExtremeState: AggregateState {
     let max: Bool
     let type: SQLType
+    /// Whether the extremes are DOUBLE and kept in `doubles` / `present`.
+    let typed: Bool
+    var doubles: [Double] = []
+    var present: [Bool] = []
     var best: [SQLValue] = []
 
     init(max: Bool, type: SQLType) {
         self.max = max
         self.type = type
+        self.typed = type == .double
     }
 
     func reserve(_ groupCount: Int) {
-        if best.count < groupCount { best += [SQLValue](repeating: .null, count: groupCount - best.count) }
+        if typed {
+            guard doubles.count < groupCount else { return }
+            doubles += [Double](repeating: 0, count: groupCount - doubles.count)
+            present += [Bool](repeating: false, count: groupCount - present.count)
+        } else if best.count < groupCount {
+            best += [SQLValue](repeating: .null, count: groupCount - best.count)
+        }
     }
 
     /// Whether `x` replaces `current` (never on a tie: the earlier row stays).
     @inline(__always)
     func beats(_ x: SQLValue, _ current: SQLValue) -> Bool {
         if current.isNull { return true }
-        if case .double(let a) = x, case .double(let b) = current {
-            let c = SQLValue.compareDoubles(a, b)
-            return max ? c > 0 : c < 0
-        }
+        if case .double(let a) = x, case .double(let b) = current { return beats(a, b) }
         guard let c = SQLValue.compare(x, current) else { return false }
         return max ? c > 0 : c < 0
+    }
+
+    /// The same for doubles (NaN sorts above every number).
+    @inline(__always)
+    func beats(_ x: Double, _ current: Double) -> Bool {
+        let c = SQLValue.compareDoubles(x, current)
+        return max ? c > 0 : c < 0
+    }
+
+    /// Folds `x` into group `g` of the typed slots.
+    @inline(__always)
+    func fold(_ x: Double, _ g: Int) {
+        if !present[g] || beats(x, doubles[g]) {
+            doubles[g] = x
+            present[g] = true
+        }
     }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         guard let values else { return }
         reserve(groupCount)
-        if case .double(let v, let valid) = values.values {
-            // Typed loop for the common case; NaN sorts above every number.
-            var best = self.best
-            self.best = []
-            defer { self.best = best }
-            let max = self.max
-            for (i, g) in groups.enumerated() where valid?[i] ?? true {
-                guard case .double(let b) = best[g] else { best[g] = .double(v[i]); continue }
-                let c = SQLValue.compareDoubles(v[i], b)
-                if max ? c > 0 : c < 0 { best[g] = .double(v[i]) }
+        if typed {
+            if case .double(let v, let valid) = values.values {
+                for (i, g) in groups.enumerated() where valid?[i] ?? true { fold(v[i], g) }
+            } else {
+                for (i, g) in groups.enumerated() { if let x = values.value(at: i).doubleValue { fold(x, g) } }
             }
             return
         }
@@ -51,14 +72,50 @@ final class ExtremeState: AggregateState {
         }
     }
 
+    /// A double column without NULLs, run by run: each run's extreme in a register (the
+    /// first of equal values, as row by row), then against the group's.
+    override func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        guard typed, let values, case .double(let v, nil) = values.values else {
+            return try update(runs.rows, groupCount: groupCount, values, times)
+        }
+        reserve(groupCount)
+        let max = self.max
+        doubles.withUnsafeMutableBufferPointer { d in
+            present.withUnsafeMutableBufferPointer { p in
+                v.withUnsafeBufferPointer { x in
+                    runs.forEach { g, rows in
+                        var best = x[rows.lowerBound]
+                        for i in (rows.lowerBound + 1)..<rows.upperBound {
+                            let c = SQLValue.compareDoubles(x[i], best)
+                            if max ? c > 0 : c < 0 { best = x[i] }
+                        }
+                        let c = SQLValue.compareDoubles(best, d[g])
+                        if !p[g] || (max ? c > 0 : c < 0) {
+                            d[g] = best
+                            p[g] = true
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
         guard let other = other as? ExtremeState else { return }
         reserve(groupCount)
+        if typed {
+            for g in 0..<other.present.count where other.present[g] { fold(other.doubles[g], map[g]) }
+            return
+        }
         for (g, x) in other.best.enumerated() where !x.isNull && beats(x, best[map[g]]) { best[map[g]] = x }
     }
 
-    override func result(_ g: Int) throws(QueryError) -> SQLValue { g < best.count ? best[g] : .null }
-    override var memoryBytes: Int { best.count * MemoryEstimate.value }
+    override func result(_ g: Int) throws(QueryError) -> SQLValue {
+        if typed { return g < present.count && present[g] ? .double(doubles[g]) : .null }
+        return g < best.count ? best[g] : .null
+    }
+
+    override var memoryBytes: Int { typed ? doubles.count * 9 : best.count * MemoryEstimate.value }
 }
 
 /// first(x, time) / last(x, time): the value at the smallest / largest time (ties keep

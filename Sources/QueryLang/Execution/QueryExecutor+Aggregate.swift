@@ -38,34 +38,18 @@ extension QueryExecutor {
 
     /// Folds every input batch into `table`, accounting its memory in `reservation`.
     func accumulate(_ keys: [BoundExpr], into table: GroupTable, _ reservation: inout MemoryReservation) throws(QueryError) {
+        let layout = GroupingLayout(keys, scan: plan.scan)
         while let input = try nextInput() {
             profile.aggregate.rowsIn += input.count
             let keyVectors = try keys.map { (k) throws(QueryError) -> Vector in try Evaluator.evaluate(k, input, context) }
-            var groups = [Int](repeating: 0, count: input.count)
-            if keys.isEmpty {
-                _ = table.group([])
-            } else {
-                // Rows of a series batch come in time order and tags are constant over it:
-                // a row whose keys equal the previous row's joins its group without hashing.
-                var key = [SQLValue](repeating: .null, count: keys.count)
-                for i in 0..<input.count {
-                    if i > 0 && keyVectors.allSatisfy({ $0.rowsEqual(i, i - 1) }) {
-                        groups[i] = groups[i - 1]
-                        continue
-                    }
-                    if keys.count == 1 {
-                        groups[i] = table.group(single: keyVectors[0].value(at: i))
-                        continue
-                    }
-                    for k in keys.indices { key[k] = keyVectors[k].value(at: i) }
-                    groups[i] = table.group(key)
-                }
-            }
+            let runs = GroupRuns(starts: GroupRuns.starts(keyVectors, constant: layout.constant, rowCount: input.count),
+                                 rowCount: input.count)
+            table.assign(runs, keyVectors, layout)
             if table.count > limits.maxGroups { throw tooManyGroups }
             for (aggregate, state) in zip(plan.aggregates, table.states) {
                 let values = try aggregate.argument.map { (a) throws(QueryError) -> Vector in try Evaluator.evaluate(a, input, context) }
                 let times = try aggregate.time.map { (t) throws(QueryError) -> Vector in try Evaluator.evaluate(t, input, context) }
-                try state.update(groups, groupCount: table.count, values, times)
+                try state.update(runs: runs, groupCount: table.count, values, times)
             }
             try reservation.resize(to: table.memoryBytes)
         }
