@@ -71,7 +71,7 @@ final class CountState: AggregateState {
     init(star: Bool) { self.star = star }
 
     func reserve(_ groupCount: Int) {
-        if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
+        if counts.count < groupCount { counts.append(contentsOf: repeatElement(0, count: groupCount - counts.count)) }
     }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
@@ -121,28 +121,37 @@ final class MomentsState: AggregateState {
     var means: [Double] = []
     var m2: [Double] = []
 
+    /// Whether the integer sum is the result (sum of BIGINT or INTERVAL), and whether
+    /// the spread (Welford's mean and M2) is: the arrays of the other parts stay empty.
+    let exact: Bool
+    let spread: Bool
+
     init(kind: AggregateKind, type: SQLType) {
         self.kind = kind
         self.type = type
+        self.exact = kind == .sum && (type == .bigint || type == .interval)
+        self.spread = kind != .sum && kind != .avg
     }
-
-    var spread: Bool { kind != .sum && kind != .avg }
 
     func reserve(_ groupCount: Int) {
         let grow = groupCount - counts.count
         guard grow > 0 else { return }
-        counts += [Int64](repeating: 0, count: grow)
-        sums += [Double](repeating: 0, count: grow)
-        intSums += [Int64](repeating: 0, count: grow)
-        carries += [Int64](repeating: 0, count: grow)
-        means += [Double](repeating: 0, count: grow)
-        m2 += [Double](repeating: 0, count: grow)
+        counts.append(contentsOf: repeatElement(0, count: grow))
+        sums.append(contentsOf: repeatElement(0, count: grow))
+        if exact {
+            intSums.append(contentsOf: repeatElement(0, count: grow))
+            carries.append(contentsOf: repeatElement(0, count: grow))
+        }
+        if spread {
+            means.append(contentsOf: repeatElement(0, count: grow))
+            m2.append(contentsOf: repeatElement(0, count: grow))
+        }
     }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         guard let values else { return }
         reserve(groupCount)
-        let spread = self.spread
+        let spread = self.spread, exact = self.exact
         let valid = values.values.validity
         // The state's arrays move into locals for the loop: class properties accessed
         // per row would pay a dynamic exclusivity check each time.
@@ -183,9 +192,11 @@ final class MomentsState: AggregateState {
         case .bigint(let v, _):
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
                 counts[g] += 1
-                let (sum, o) = intSums[g].addingReportingOverflow(v[i])
-                intSums[g] = sum
-                if o { carries[g] += v[i] > 0 ? 1 : -1 }
+                if exact {
+                    let (sum, o) = intSums[g].addingReportingOverflow(v[i])
+                    intSums[g] = sum
+                    if o { carries[g] += v[i] > 0 ? 1 : -1 }
+                }
                 sums[g] += Double(v[i])
                 if spread { welford(g, Double(v[i])) }
             }
@@ -251,13 +262,14 @@ final class MomentsState: AggregateState {
             }
             counts[t] += other.counts[g]
             sums[t] += other.sums[g]
+            guard exact else { continue }
             let (sum, o) = intSums[t].addingReportingOverflow(other.intSums[g])
             intSums[t] = sum
             carries[t] += other.carries[g] + (o ? (other.intSums[g] > 0 ? 1 : -1) : 0)
         }
     }
 
-    override var memoryBytes: Int { counts.count * 48 }
+    override var memoryBytes: Int { counts.count * (16 + (exact ? 16 : 0) + (spread ? 16 : 0)) }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < counts.count, counts[g] > 0 else { return .null }

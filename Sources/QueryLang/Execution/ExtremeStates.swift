@@ -23,8 +23,8 @@ final class ExtremeState: AggregateState {
     func reserve(_ groupCount: Int) {
         if typed {
             guard doubles.count < groupCount else { return }
-            doubles += [Double](repeating: 0, count: groupCount - doubles.count)
-            present += [Bool](repeating: false, count: groupCount - present.count)
+            present.append(contentsOf: repeatElement(false, count: groupCount - doubles.count))
+            doubles.append(contentsOf: repeatElement(0, count: groupCount - doubles.count))
         } else if best.count < groupCount {
             best += [SQLValue](repeating: .null, count: groupCount - best.count)
         }
