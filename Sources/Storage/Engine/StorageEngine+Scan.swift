@@ -42,80 +42,34 @@ enum SegmentScan {
                            blocks decoded: inout Int) throws(StorageError) -> (times: [Int64], columns: [ColumnValues]) {
         let series = segment.series[index]
         let positions = segment.columnPositions
-        // The time blocks first: which rows of which blocks the range keeps.
         var times: [Int64] = []
-        var picked: [(block: Int, keep: Range<Int>)] = []
-        var blockTimes: [Int64] = []
+        var columns = fields.map { ColumnValues.nulls($0.type, count: 0) }
         for (b, block) in series.blocks[0].enumerated() {
             if let range = timeRange, let low = block.min, let high = block.max,
                Int64(bitPattern: high) < range.lowerBound || Int64(bitPattern: low) >= range.upperBound {
                 continue  // zone map: the block lies outside the range
             }
             decoded += 1
-            if blockTimes.count < block.rows { blockTimes = [Int64](repeating: 0, count: block.rows) }
+            var blockTimes = [Int64](repeating: 0, count: block.rows)
             try blockTimes.withUnsafeMutableBufferPointer { (out) throws(StorageError) in try segment.readTimestamps(block, into: out) }
             var keep: Range<Int> = 0..<block.rows
             if let range = timeRange {
-                let first = blockTimes[..<block.rows].firstIndex { $0 >= range.lowerBound } ?? block.rows
-                let end = blockTimes[first..<block.rows].firstIndex { $0 >= range.upperBound } ?? block.rows
+                let first = blockTimes.firstIndex { $0 >= range.lowerBound } ?? block.rows
+                let end = blockTimes[first...].firstIndex { $0 >= range.upperBound } ?? block.rows
                 keep = first..<end
             }
             guard !keep.isEmpty else { continue }
-            if times.isEmpty { times.reserveCapacity(series.rows) }
             times += blockTimes[keep]
-            picked.append((b, keep))
-        }
-        var columns: [ColumnValues] = []
-        for field in fields {
-            guard let position = positions[field.name], segment.columns[position].type == field.type else {
-                columns.append(.nulls(field.type, count: times.count))
-                continue
+            for (c, field) in fields.enumerated() {
+                if let position = positions[field.name], segment.columns[position].type == field.type {
+                    let values = try segment.readValues(series.blocks[position][b], type: field.type)
+                    columns[c].append(keep.count == block.rows ? values : values.slice(keep))
+                } else {
+                    columns[c].append(.nulls(field.type, count: keep.count))
+                }
             }
-            let blocks = series.blocks[position]
-            if field.type == .double {
-                columns.append(try readDoubles(segment, blocks, picked, rows: times.count))
-                continue
-            }
-            var column = ColumnValues.nulls(field.type, count: 0)
-            for (b, keep) in picked {
-                let values = try segment.readValues(blocks[b], type: field.type)
-                column.append(keep.count == blocks[b].rows ? values : values.slice(keep))
-            }
-            columns.append(column)
         }
         return (times, columns)
-    }
-
-    /// The kept rows of a DOUBLE column's blocks, decoded straight into one array (a
-    /// block the range cuts goes through a scratch buffer).
-    static func readDoubles(_ segment: Segment, _ blocks: [SegmentBlock], _ picked: [(block: Int, keep: Range<Int>)],
-                            rows: Int) throws(StorageError) -> ColumnValues {
-        var mask: [Bool]?
-        var scratch: [Double] = []
-        var offset = 0
-        let values = try [Double](unsafeUninitializedCapacity: rows) { (out, initialized) throws(StorageError) in
-            for (b, keep) in picked {
-                let block = blocks[b]
-                let valid: [Bool]?
-                if keep.count == block.rows {
-                    valid = try segment.readDoubles(block, into: UnsafeMutableBufferPointer(rebasing: out[offset..<(offset + block.rows)]))
-                } else {
-                    if scratch.count < block.rows { scratch = [Double](repeating: 0, count: block.rows) }
-                    valid = try scratch.withUnsafeMutableBufferPointer { (s) throws(StorageError) -> [Bool]? in
-                        let valid = try segment.readDoubles(block, into: s)
-                        for (k, i) in keep.enumerated() { out[offset + k] = s[i] }
-                        return valid
-                    }
-                }
-                if let valid, valid[keep].contains(false) {
-                    if mask == nil { mask = [Bool](repeating: true, count: rows) }
-                    for (k, i) in keep.enumerated() { mask![offset + k] = valid[i] }
-                }
-                offset += keep.count
-            }
-            initialized = offset
-        }
-        return .double(values, valid: mask)
     }
 }
 

@@ -151,26 +151,6 @@ public final class Segment: Sendable {
         }
     }
 
-    /// Decodes a block of a DOUBLE column into `output` (at least `block.rows` long),
-    /// returning its validity mask when it has one.
-    public func readDoubles(_ block: SegmentBlock, into output: UnsafeMutableBufferPointer<Double>) throws(StorageError) -> [Bool]? {
-        try located(block) { () throws(StorageError) -> [Bool]? in
-            let (validityBytes, values) = try parts(block)
-            var valid: [Bool]?
-            if let validityBytes {
-                var mask = [Bool](repeating: false, count: block.rows)
-                let n = try mask.withUnsafeMutableBufferPointer { (out) throws(StorageError) -> Int in
-                    try ColumnBlock.decodeBooleans(validityBytes, into: out)
-                }
-                guard n == block.rows else { throw StorageError(.corrupt, "validity block holds \(n) rows, expected \(block.rows)", offset: 0) }
-                valid = mask
-            }
-            let n = try ColumnBlock.decodeDoubles(values, into: UnsafeMutableBufferPointer(rebasing: output[0..<block.rows]))
-            guard n == block.rows else { throw StorageError(.corrupt, "block holds \(n) rows, expected \(block.rows)", offset: 0) }
-            return valid
-        }
-    }
-
     /// Decodes every block and checks every checksum and row count.
     /// - Throws: the first problem, with file and offset.
     public func verify() throws(StorageError) {
