@@ -186,3 +186,17 @@ import Sundial
         try await late.close()
     }
 }
+
+extension SQLParallelAggregationTests {
+    /// A query whose Swift task is cancelled stops in every parallel task.
+    @Test func cancellationReachesTheTasks() async throws {
+        var rng = SplitMix64(seed: 6)
+        let db = try await Self.open(Self.lines(&rng, huge: false), Self.parallel)
+        let outcome = await Task { () async -> Outcome in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await Self.run(db, "SELECT host, max(v) FROM m GROUP BY host")
+        }.value
+        #expect(outcome == .error("the query was cancelled"))
+        try await db.close()
+    }
+}
