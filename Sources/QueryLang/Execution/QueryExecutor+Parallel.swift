@@ -1,18 +1,19 @@
 // Parallel hash aggregation over a table. The scan is cut (`ScanCursor.split`) into
 // contiguous runs of its visiting order — partitions in time order, series in id order —
-// of about equal rows, at most `QueryLimits.parallelism` of them and none smaller than
-// `QueryLimits.minimumRowsPerTask`; each run is read and folded by a task of its own into
-// its own `GroupTable` on a Dispatch worker thread (the calling thread waits, taking a
-// share). The tables then merge in run order, which gives the serial table: the same
-// groups in the same order, the same first/last row on ties, the same exact percentile
-// lists. Only float sums (and avg, variance) of groups whose rows span several runs may
-// differ in the last bits, their additions being grouped differently.
+// of about equal rows: a few per thread (so a thread that starts late, on a busy machine,
+// finds less left to do instead of holding the query up), none smaller than
+// `QueryLimits.minimumRowsPerTask`. `QueryLimits.parallelism` threads (Dispatch workers
+// and the calling thread) take the parts one at a time, each folded into a `GroupTable`
+// of its own. The tables then merge in part order, which gives the serial table: the
+// same groups in the same order, the same first/last row on ties, the same exact
+// percentile lists. Only float sums (and avg, variance) of groups whose rows span several
+// parts may differ in the last bits, their additions being grouped differently.
 //
-// The tasks share the query's memory account (behind a lock), its start time (timeout)
-// and the cancellation of the Swift task the query runs in; the first task to fail stops
+// The parts share the query's memory account (behind a lock), its start time (timeout)
+// and the cancellation of the Swift task the query runs in; the first part to fail stops
 // the others at their next batch. Their EXPLAIN ANALYZE figures add up: rows and scan
-// statistics are summed, step times are averaged over the tasks (wall time, as the
-// tasks run side by side).
+// statistics are summed, step times are divided by the thread count (wall time, as the
+// threads run side by side).
 import Dispatch
 import SundialStorage
 import Synchronization
@@ -23,14 +24,23 @@ import Synchronization
 final class ParallelSignal: @unchecked Sendable {
     let failed = Atomic<Bool>(false)
     private let task: UnsafeCurrentTask?
+    /// The next part no thread has taken.
+    private let next = Atomic<Int>(0)
 
     init(task: UnsafeCurrentTask?) { self.task = task }
 
     var isCancelled: Bool { task?.isCancelled ?? false }
+
+    /// A part for the calling thread, nil once all are taken (or a part failed).
+    func claim(below count: Int) -> Int? {
+        guard !failed.load(ordering: .relaxed) else { return nil }
+        let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return k < count ? k : nil
+    }
 }
 
-/// One task of a parallel aggregation. Touched by its worker thread only while the
-/// tasks run, and by the query's thread only before and after.
+/// One part of a parallel aggregation. Touched by the thread that claimed it only while
+/// the threads run, and by the query's thread only before and after.
 final class AggregationTask: @unchecked Sendable {
     let executor: QueryExecutor
     let table: GroupTable
@@ -45,13 +55,16 @@ final class AggregationTask: @unchecked Sendable {
 }
 
 extension QueryExecutor {
+    /// Parts per thread a scan is cut into (when it is large enough).
+    static let partsPerThread = 4
+
     /// The scan cut into parts for a parallel aggregation, or nil when the aggregation
     /// runs on the calling thread (the scan is then open as `cursor`).
     func parallelParts() throws(QueryError) -> [ScanCursor]? {
         guard limits.parallelism > 1, plan.scan.derived == nil, !lastPoint, cursor == nil else { return nil }
         let clock = profile.clock()
         let whole = try openScan()
-        let parts = whole.split(into: limits.parallelism, minimumRows: limits.minimumRowsPerTask)
+        let parts = whole.split(into: limits.parallelism * Self.partsPerThread, minimumRows: limits.minimumRowsPerTask)
         profile.scan.time += clock.elapsed
         profile.started = true
         guard parts.count > 1 else {
@@ -61,7 +74,7 @@ extension QueryExecutor {
         return parts
     }
 
-    /// Folds each part in a task of its own and merges the tasks' tables in part order.
+    /// Folds the parts on up to `parallelism` threads and merges their tables in part order.
     func aggregateInParallel(_ keys: [BoundExpr], _ parts: [ScanCursor],
                              _ reservation: inout MemoryReservation) throws(QueryError) -> GroupTable {
         let tasks = parts.map { part in
@@ -71,18 +84,21 @@ extension QueryExecutor {
             executor.profile.started = true
             return AggregationTask(executor, GroupTable(keyCount: keys.count, aggregates: plan.aggregates))
         }
+        let threads = min(limits.parallelism, tasks.count)
         withUnsafeCurrentTask { current in
             let signal = ParallelSignal(task: current)
             for task in tasks { task.executor.signal = signal }
-            DispatchQueue.concurrentPerform(iterations: tasks.count) { k in
-                let task = tasks[k]
-                do throws(QueryError) { try task.executor.accumulate(keys, into: task.table, &task.reservation) } catch {
-                    task.error = error
-                    signal.failed.store(true, ordering: .relaxed)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let k = signal.claim(below: tasks.count) {
+                    let task = tasks[k]
+                    do throws(QueryError) { try task.executor.accumulate(keys, into: task.table, &task.reservation) } catch {
+                        task.error = error
+                        signal.failed.store(true, ordering: .relaxed)
+                    }
                 }
             }
         }
-        collectFigures(tasks.map(\.executor))
+        collectFigures(tasks.map(\.executor), threads: threads)
         if let error = tasks.lazy.compactMap(\.error).first { throw error }
         let clock = profile.clock()
         let table = tasks[0].table
@@ -97,11 +113,10 @@ extension QueryExecutor {
         return table
     }
 
-    /// The tasks' EXPLAIN ANALYZE figures: rows and scan statistics summed, the times of
-    /// the steps below the aggregation averaged (the tasks ran side by side).
-    func collectFigures(_ workers: [QueryExecutor]) {
+    /// The parts' EXPLAIN ANALYZE figures: rows and scan statistics summed, the times of
+    /// the steps below the aggregation divided by the thread count (they ran side by side).
+    func collectFigures(_ workers: [QueryExecutor], threads n: Int) {
         var read = ScanStatistics()
-        let n = workers.count
         for worker in workers {
             let p = worker.profile
             profile.scan.rowsOut += p.scan.rowsOut
@@ -119,7 +134,8 @@ extension QueryExecutor {
             }
         }
         parallelStatistics = read
-        profile.tasks = n
+        profile.parallelParts = workers.count
+        profile.parallelThreads = n
     }
 
     /// What the scan read (all tasks' reads, for a parallel aggregation).

@@ -24,13 +24,13 @@ public struct QueryLimits: Sendable {
     /// batches (every 8,192 rows of a series at most) and between a derived table's
     /// batches; the time of a derived table counts towards its query's.
     public var timeout: Duration?
-    /// The most tasks (threads) an aggregation over a table may read and fold its input
-    /// with, each a contiguous run of the scan's partitions and series; 1 runs every query
-    /// on the calling thread. The answer does not depend on it, except for the last bits
-    /// of float sums and averages whose groups span several tasks' rows (and of variances).
-    /// Defaults to the active processor count.
+    /// The most threads an aggregation over a table may read and fold its input with (the
+    /// scan cut into a few contiguous parts of its partitions and series per thread); 1
+    /// runs every query on the calling thread. The answer does not depend on it, except for
+    /// the last bits of float sums and averages whose groups span several parts' rows (and
+    /// of variances). Defaults to the active processor count.
     public var parallelism = QueryLimits.activeProcessorCount
-    /// The fewest rows (estimated from the segments' block directories) worth a task of
+    /// The fewest rows (estimated from the segments' block directories) worth a part of
     /// their own: a scan of fewer than twice as many runs on the calling thread.
     public var minimumRowsPerTask = 65_536
 

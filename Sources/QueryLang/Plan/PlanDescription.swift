@@ -68,7 +68,7 @@ enum PlanDescription {
             add("Aggregate " + plan.aggregates.map(\.description).joined(separator: ", ")
                 + (keys.isEmpty ? "" : " by " + keys.map(\.description).joined(separator: ", ")), (p.aggregate.rowsOut, totals.aggregate))
             detail("groups: \(p.aggregate.rowsOut) from \(p.aggregate.rowsIn) rows")
-            if p.tasks > 1 { detail("parallel tasks: \(p.tasks)") }
+            if p.parallelParts > 1 { detail("parallel: \(p.parallelParts) parts on \(p.parallelThreads) threads") }
         }
         if let filter = plan.filter {
             add("Filter \(filter)", (p.filter.rowsOut, totals.filter))

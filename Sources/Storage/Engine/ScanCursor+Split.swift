@@ -47,15 +47,25 @@ extension ScanCursor {
         return pieces
     }
 
-    /// Rows of a segment series inside `range`, by its time blocks' zone maps.
+    /// Rows of a segment series inside `range`, by its time blocks' zone maps: a block the
+    /// range covers in part counts the share of its time span it covers.
     static func estimatedRows(_ series: SegmentSeries, _ range: Range<Int64>?) -> Int {
         guard let range else { return series.rows }
         guard series.maxTime >= range.lowerBound && series.minTime < range.upperBound else { return 0 }
         var rows = 0
         for block in series.blocks[0] {
-            if let low = block.min, let high = block.max,
-               Int64(bitPattern: high) < range.lowerBound || Int64(bitPattern: low) >= range.upperBound { continue }
-            rows += block.rows
+            guard let min = block.min.map({ Int64(bitPattern: $0) }), let max = block.max.map({ Int64(bitPattern: $0) }) else {
+                rows += block.rows
+                continue
+            }
+            if max < range.lowerBound || min >= range.upperBound { continue }
+            if min >= range.lowerBound && max < range.upperBound || max <= min {
+                rows += block.rows
+                continue
+            }
+            let span = Double(max) - Double(min)
+            let covered = Double(Swift.min(max, range.upperBound - 1)) - Double(Swift.max(min, range.lowerBound))
+            rows += Swift.max(1, Int((Double(block.rows) * (covered + 1) / (span + 1)).rounded(.up)))
         }
         return rows
     }
@@ -63,9 +73,9 @@ extension ScanCursor {
     /// The series partition `p` is restricted to (nil: every series).
     func series(of p: Int) -> [SeriesID]? { partitionSeries?[p] ?? series }
 
-    /// The rows the scan is expected to return: an upper bound from the block
-    /// directories (duplicates across sources, deleted rows and the rows of blocks the
-    /// time range only partly covers count).
+    /// The rows the scan is expected to return, from the block directories (duplicates
+    /// across sources and deleted rows count; a block the time range covers in part counts
+    /// the share of its time span it covers).
     public var estimatedRows: Int { pieces().reduce(0) { $0 + $1.rows } }
 
     /// The scan cut into at most `parts` cursors over the same snapshot, each reading a
