@@ -30,10 +30,13 @@ struct Settings {
     var command: String?
     /// Only these query types (for a profile: `--only double-groupby-all --engines none`).
     var only: Set<String>?
+    /// `QueryLimits.parallelism` (nil: the default, the active processor count).
+    var parallelism: Int?
 
     static let usage = """
         usage: CompareReport [--hosts N] [--points N] [--runs N] [--smoke] [--engines duckdb,sqlite|none]
                              [--only query,query] [--python PATH] [--peers-script PATH] [--require-peers] [--show-sql] [--keep]
+                             [--parallelism N]
         """
 
     static func parse() -> Settings {
@@ -63,6 +66,7 @@ struct Settings {
             case "--require-peers": settings.requirePeers = true
             case "--show-sql": settings.showSQL = true
             case "--keep": settings.keep = true
+            case "--parallelism": settings.parallelism = number(argument)
             case "--command": settings.command = arguments.next()
             default:
                 log(usage)
@@ -110,6 +114,7 @@ var failed = false
 var configuration = Database.Configuration()
 configuration.fsync = .none
 configuration.maintenanceInterval = nil
+if let parallelism = settings.parallelism { configuration.queryLimits.parallelism = parallelism }
 let sundialLoad: SundialLoad
 let sundialTimings: [String: QueryTiming]
 do {

@@ -1,6 +1,8 @@
 // Aggregate functions and their per-group states. A state holds one slot per group in
 // typed arrays; `update` takes a batch's group numbers and argument vectors and loops
-// over them (one dynamic call per batch, none per row).
+// over them (one dynamic call per batch, none per row). `merge` folds another state of
+// the same aggregate into this one (a parallel aggregation's partial states, merged in
+// the order of the input runs they saw).
 
 /// An aggregate function.
 public enum AggregateKind: String, Sendable, Hashable {
@@ -51,6 +53,13 @@ class AggregateState {
     /// Folds rows into groups: `groups[i]` is row i's group (rows with a NULL argument are
     /// skipped by the states that ignore NULLs).
     func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {}
+    /// Folds runs of rows into groups (see `GroupRuns`); by default row by row.
+    func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        try update(runs.rows, groupCount: groupCount, values, times)
+    }
+    /// Folds `other` (a state of the same aggregate over later input) into this one: its
+    /// group `g` is group `map[g]` here; this state grows to `groupCount` groups.
+    func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {}
     func result(_ group: Int) throws(QueryError) -> SQLValue { .null }
     /// The bytes the state holds (an estimate, see `QueryMemory`), read once per batch.
     var memoryBytes: Int { 0 }
@@ -61,8 +70,12 @@ final class CountState: AggregateState {
     var counts: [Int64] = []
     init(star: Bool) { self.star = star }
 
+    func reserve(_ groupCount: Int) {
+        if counts.count < groupCount { counts.append(contentsOf: repeatElement(0, count: groupCount - counts.count)) }
+    }
+
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
-        if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
+        reserve(groupCount)
         var counts = self.counts
         self.counts = []
         if star || values?.values.validity == nil {
@@ -73,48 +86,81 @@ final class CountState: AggregateState {
         self.counts = counts
     }
 
+    override func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        guard star || values?.values.validity == nil else {
+            return try update(runs.rows, groupCount: groupCount, values, times)
+        }
+        reserve(groupCount)
+        counts.withUnsafeMutableBufferPointer { c in
+            runs.forEach { g, rows in c[g] += Int64(rows.count) }
+        }
+    }
+
+    override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
+        guard let other = other as? CountState else { return }
+        reserve(groupCount)
+        for (g, count) in other.counts.enumerated() { counts[map[g]] += count }
+    }
+
     override func result(_ group: Int) throws(QueryError) -> SQLValue { .bigint(group < counts.count ? counts[group] : 0) }
     override var memoryBytes: Int { counts.count * 8 }
 }
 
 /// count, sum, avg, stddev and variance: count, sum and (for spread) Welford's running
-/// mean and M2, numerically stable for large inputs.
+/// mean and M2, numerically stable for large inputs; partial states merge by Chan et
+/// al.'s pairwise update. Integer sums are exact 128-bit sums (a wrapped 64-bit sum and
+/// a carry count), so whether a sum fits BIGINT does not depend on the order of addition.
 final class MomentsState: AggregateState {
     let kind: AggregateKind
     let type: SQLType
     var counts: [Int64] = []
     var sums: [Double] = []
     var intSums: [Int64] = []
-    var overflowed: [Bool] = []
+    /// Multiples of 2^64 the integer sum wrapped by (up positive, down negative).
+    var carries: [Int64] = []
     var means: [Double] = []
     var m2: [Double] = []
+
+    /// Whether the integer sum is the result (sum of BIGINT or INTERVAL), and whether
+    /// the spread (Welford's mean and M2) is: the arrays of the other parts stay empty.
+    let exact: Bool
+    let spread: Bool
 
     init(kind: AggregateKind, type: SQLType) {
         self.kind = kind
         self.type = type
+        self.exact = kind == .sum && (type == .bigint || type == .interval)
+        self.spread = kind != .sum && kind != .avg
+    }
+
+    func reserve(_ groupCount: Int) {
+        let grow = groupCount - counts.count
+        guard grow > 0 else { return }
+        counts.append(contentsOf: repeatElement(0, count: grow))
+        sums.append(contentsOf: repeatElement(0, count: grow))
+        if exact {
+            intSums.append(contentsOf: repeatElement(0, count: grow))
+            carries.append(contentsOf: repeatElement(0, count: grow))
+        }
+        if spread {
+            means.append(contentsOf: repeatElement(0, count: grow))
+            m2.append(contentsOf: repeatElement(0, count: grow))
+        }
     }
 
     override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
         guard let values else { return }
-        let grow = groupCount - counts.count
-        if grow > 0 {
-            counts += [Int64](repeating: 0, count: grow)
-            sums += [Double](repeating: 0, count: grow)
-            intSums += [Int64](repeating: 0, count: grow)
-            overflowed += [Bool](repeating: false, count: grow)
-            means += [Double](repeating: 0, count: grow)
-            m2 += [Double](repeating: 0, count: grow)
-        }
-        let spread = kind != .sum && kind != .avg
+        reserve(groupCount)
+        let spread = self.spread, exact = self.exact
         let valid = values.values.validity
         // The state's arrays move into locals for the loop: class properties accessed
         // per row would pay a dynamic exclusivity check each time.
         var counts = self.counts, sums = self.sums, intSums = self.intSums
-        var overflowed = self.overflowed, means = self.means, m2 = self.m2
-        self.counts = []; self.sums = []; self.intSums = []; self.overflowed = []; self.means = []; self.m2 = []
+        var carries = self.carries, means = self.means, m2 = self.m2
+        self.counts = []; self.sums = []; self.intSums = []; self.carries = []; self.means = []; self.m2 = []
         defer {
             self.counts = counts; self.sums = sums; self.intSums = intSums
-            self.overflowed = overflowed; self.means = means; self.m2 = m2
+            self.carries = carries; self.means = means; self.m2 = m2
         }
         func welford(_ g: Int, _ x: Double) {
             let delta = x - means[g]
@@ -146,9 +192,11 @@ final class MomentsState: AggregateState {
         case .bigint(let v, _):
             for (i, g) in groups.enumerated() where valid?[i] ?? true {
                 counts[g] += 1
-                let (sum, o) = intSums[g].addingReportingOverflow(v[i])
-                intSums[g] = sum
-                if o { overflowed[g] = true }
+                if exact {
+                    let (sum, o) = intSums[g].addingReportingOverflow(v[i])
+                    intSums[g] = sum
+                    if o { carries[g] += v[i] > 0 ? 1 : -1 }
+                }
                 sums[g] += Double(v[i])
                 if spread { welford(g, Double(v[i])) }
             }
@@ -157,8 +205,71 @@ final class MomentsState: AggregateState {
         }
     }
 
+    /// sum/avg of a double column without NULLs, run by run: each run's values add up in
+    /// four registers, then into the group's sum (the order of additions differs from
+    /// row-by-row folding, so the last bits may too).
+    override func update(runs: GroupRuns, groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
+        guard let values, !spread, case .double(let v, nil) = values.values else {
+            return try update(runs.rows, groupCount: groupCount, values, times)
+        }
+        reserve(groupCount)
+        counts.withUnsafeMutableBufferPointer { c in
+            sums.withUnsafeMutableBufferPointer { s in
+                v.withUnsafeBufferPointer { x in
+                    runs.forEach { g, rows in
+                        c[g] += Int64(rows.count)
+                        s[g] += Self.sum(x, rows)
+                    }
+                }
+            }
+        }
+    }
 
-    override var memoryBytes: Int { counts.count * 41 }
+    @inline(__always)
+    static func sum(_ x: UnsafeBufferPointer<Double>, _ rows: Range<Int>) -> Double {
+        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+        var i = rows.lowerBound
+        let end = rows.upperBound
+        while i + 4 <= end {
+            a0 += x[i]
+            a1 += x[i + 1]
+            a2 += x[i + 2]
+            a3 += x[i + 3]
+            i += 4
+        }
+        while i < end {
+            a0 += x[i]
+            i += 1
+        }
+        return (a0 + a1) + (a2 + a3)
+    }
+
+    override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
+        guard let other = other as? MomentsState else { return }
+        reserve(groupCount)
+        for g in 0..<other.counts.count where other.counts[g] > 0 {
+            let t = map[g]
+            if spread {
+                if counts[t] == 0 {
+                    means[t] = other.means[g]
+                    m2[t] = other.m2[g]
+                } else {
+                    let a = Double(counts[t]), b = Double(other.counts[g])
+                    let delta = other.means[g] - means[t]
+                    means[t] += delta * (b / (a + b))
+                    m2[t] += other.m2[g] + delta * delta * (a * b / (a + b))
+                }
+            }
+            counts[t] += other.counts[g]
+            sums[t] += other.sums[g]
+            guard exact else { continue }
+            let (sum, o) = intSums[t].addingReportingOverflow(other.intSums[g])
+            intSums[t] = sum
+            carries[t] += other.carries[g] + (o ? (other.intSums[g] > 0 ? 1 : -1) : 0)
+        }
+    }
+
+    override var memoryBytes: Int { counts.count * (16 + (exact ? 16 : 0) + (spread ? 16 : 0)) }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < counts.count, counts[g] > 0 else { return .null }
@@ -166,7 +277,7 @@ final class MomentsState: AggregateState {
         switch kind {
         case .sum:
             if type == .bigint {
-                guard !overflowed[g] else { throw QueryError(.outOfRange, "sum() is out of range for BIGINT") }
+                guard carries[g] == 0 else { throw QueryError(.outOfRange, "sum() is out of range for BIGINT") }
                 return .bigint(intSums[g])
             }
             if type == .interval { return .interval(intSums[g]) }
@@ -178,167 +289,5 @@ final class MomentsState: AggregateState {
         case .stddevPop: return .double((m2[g] / n).squareRoot())
         default: return .null
         }
-    }
-}
-
-final class ExtremeState: AggregateState {
-    let max: Bool
-    let type: SQLType
-    var best: [SQLValue] = []
-
-    init(max: Bool, type: SQLType) {
-        self.max = max
-        self.type = type
-    }
-
-    override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
-        guard let values else { return }
-        if best.count < groupCount { best += [SQLValue](repeating: .null, count: groupCount - best.count) }
-        if case .double(let v, let valid) = values.values {
-            // Typed loop for the common case; NaN sorts above every number.
-            var best = self.best
-            self.best = []
-            defer { self.best = best }
-            let max = self.max
-            for (i, g) in groups.enumerated() where valid?[i] ?? true {
-                guard case .double(let b) = best[g] else { best[g] = .double(v[i]); continue }
-                let c = SQLValue.compareDoubles(v[i], b)
-                if max ? c > 0 : c < 0 { best[g] = .double(v[i]) }
-            }
-            return
-        }
-        for (i, g) in groups.enumerated() where values.isValid(i) {
-            let x = values.value(at: i)
-            if best[g].isNull { best[g] = x; continue }
-            if let c = SQLValue.compare(x, best[g]), max ? c > 0 : c < 0 { best[g] = x }
-        }
-    }
-
-    override func result(_ g: Int) throws(QueryError) -> SQLValue { g < best.count ? best[g] : .null }
-    override var memoryBytes: Int { best.count * MemoryEstimate.value }
-}
-
-/// first(x, time) / last(x, time): the value at the smallest / largest time (ties keep
-/// the earlier row for first and the later row for last).
-final class FirstLastState: AggregateState {
-    let last: Bool
-    let type: SQLType
-    var times: [Int64] = []
-    var seen: [Bool] = []
-    var values: [SQLValue] = []
-
-    init(last: Bool, type: SQLType) {
-        self.last = last
-        self.type = type
-    }
-
-    override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
-        guard let values, let times else { return }
-        let grow = groupCount - self.times.count
-        if grow > 0 {
-            self.times += [Int64](repeating: 0, count: grow)
-            seen += [Bool](repeating: false, count: grow)
-            self.values += [SQLValue](repeating: .null, count: grow)
-        }
-        guard case .bigint(let t, let tv) = times.values else { throw QueryError(.type, "first/last need a TIMESTAMP ordering argument") }
-        for (i, g) in groups.enumerated() where tv?[i] ?? true {
-            if !seen[g] || (last ? t[i] >= self.times[g] : t[i] < self.times[g]) {
-                seen[g] = true
-                self.times[g] = t[i]
-                self.values[g] = values.value(at: i)
-            }
-        }
-    }
-
-    override func result(_ g: Int) throws(QueryError) -> SQLValue { g < values.count ? values[g] : .null }
-    override var memoryBytes: Int { times.count * (9 + MemoryEstimate.value) }
-}
-
-/// Exact percentiles: every value of the group is kept and sorted once at the end.
-final class PercentileState: AggregateState {
-    let discrete: Bool
-    let fraction: Double
-    let type: SQLType
-    var values: [[Double]] = []
-    var raw: [[SQLValue]] = []
-    /// Values kept, over all groups.
-    var stored = 0
-
-    init(discrete: Bool, fraction: Double, type: SQLType) {
-        self.discrete = discrete
-        self.fraction = fraction
-        self.type = type
-    }
-
-    override func update(_ groups: [Int], groupCount: Int, _ vector: Vector?, _ times: Vector?) throws(QueryError) {
-        guard let vector else { return }
-        if values.count < groupCount {
-            values += [[Double]](repeating: [], count: groupCount - values.count)
-            raw += [[SQLValue]](repeating: [], count: groupCount - raw.count)
-        }
-        for (i, g) in groups.enumerated() where vector.isValid(i) {
-            let v = vector.value(at: i)
-            guard let d = v.doubleValue ?? v.int64Value.map(Double.init) else {
-                throw QueryError(.type, "percentiles need a number or a timestamp, not \(vector.type)")
-            }
-            values[g].append(d)
-            raw[g].append(v)
-            stored += 1
-        }
-    }
-
-    override var memoryBytes: Int { values.count * 2 * MemoryEstimate.arrayHeader + stored * (8 + MemoryEstimate.value) }
-
-    override func result(_ g: Int) throws(QueryError) -> SQLValue {
-        guard g < values.count, !values[g].isEmpty else { return .null }
-        let order = values[g].indices.sorted { SQLValue.compareDoubles(values[g][$0], values[g][$1]) < 0 }
-        let n = order.count
-        if discrete {
-            // The first value whose cumulative share reaches the fraction.
-            let index = Swift.max(0, Swift.min(n - 1, Int((fraction * Double(n)).rounded(.up)) - 1))
-            return raw[g][order[index]]
-        }
-        let position = fraction * Double(n - 1)
-        let low = Int(position.rounded(.down))
-        let high = Swift.min(low + 1, n - 1)
-        let a = values[g][order[low]], b = values[g][order[high]]
-        // On a row exactly, its value: interpolating would turn an infinite one into NaN
-        // (∞ − ∞). PostgreSQL interpolates only between two rows, as here.
-        let value = position == Double(low) ? a : a + (b - a) * (position - Double(low))
-        return type == .timestamp ? .timestamp(Int64(value.rounded())) : .double(value)
-    }
-}
-
-/// Any aggregate over DISTINCT values: the distinct values of each group are collected,
-/// then fed to the plain aggregate.
-final class DistinctState: AggregateState {
-    let aggregate: BoundAggregate
-    var sets: [Set<SQLValue>] = []
-    /// Values kept, over all groups.
-    var stored = 0
-
-    init(_ aggregate: BoundAggregate) { self.aggregate = aggregate }
-
-    override func update(_ groups: [Int], groupCount: Int, _ values: Vector?, _ times: Vector?) throws(QueryError) {
-        guard let values else { return }
-        if sets.count < groupCount { sets += [Set<SQLValue>](repeating: [], count: groupCount - sets.count) }
-        for (i, g) in groups.enumerated() where values.isValid(i) {
-            var v = values.value(at: i)
-            if case .double(let d) = v, d == 0 { v = .double(0) }  // -0 and 0 are one value
-            if sets[g].insert(v).inserted { stored += 1 }
-        }
-    }
-
-    override var memoryBytes: Int { sets.count * MemoryEstimate.arrayHeader + stored * (MemoryEstimate.value + MemoryEstimate.hashEntry) }
-
-    override func result(_ g: Int) throws(QueryError) -> SQLValue {
-        guard g < sets.count else { return aggregate.kind == .count ? .bigint(0) : .null }
-        var plain = aggregate
-        plain.distinct = false
-        let state = plain.makeState()
-        let items = Array(sets[g])
-        let vector = Vector.build(items, type: aggregate.argument?.type ?? .null)
-        try state.update([Int](repeating: 0, count: items.count), groupCount: 1, vector, nil)
-        return try state.result(0)
     }
 }

@@ -29,6 +29,10 @@ struct ExecutionProfile: Sendable {
     var distinct = StepFigures()
     var sort = StepFigures()
     var limit = StepFigures()
+    /// The parts a parallel aggregation cut its scan into, and the threads that folded
+    /// them (0: the calling thread alone).
+    var parallelParts = 0
+    var parallelThreads = 0
     /// Whether the step ran at all (a derived table or a scan that was never opened).
     var started = false
 

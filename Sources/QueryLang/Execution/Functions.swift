@@ -29,8 +29,26 @@ enum Functions {
         guard args.count == 2, args[0].type == .interval, args[1].type == .timestamp,
               case .bigint(let widths, nil) = args[0].values, let width = widths.first, width > 0,
               case .bigint(let times, let valid) = args[1].values else { return nil }
-        var out = [Int64](repeating: 0, count: n)
-        for i in 0..<n { out[i] = bucket(times[i], width: width, origin: defaultOrigin) }
+        // Times mostly ascend (a series batch): the current bucket's bounds are checked
+        // first, and a division is paid only when a time leaves them.
+        let out = [Int64](unsafeUninitializedCapacity: n) { out, initialized in
+            times.withUnsafeBufferPointer { t in
+                var low: Int64 = 1, high: Int64 = 0
+                for i in 0..<n {
+                    let x = t[i]
+                    if x < low || x >= high {
+                        let b = bucket(x, width: width, origin: defaultOrigin)
+                        out[i] = b
+                        // Cached only when the bucket holds x (no wraparound at the extremes).
+                        let (end, overflow) = b.addingReportingOverflow(width)
+                        (low, high) = b <= x ? (b, overflow ? .max : end) : (1, 0)
+                        continue
+                    }
+                    out[i] = low
+                }
+            }
+            initialized = n
+        }
         return Vector(type: .timestamp, values: .bigint(out, valid: valid))
     }
 

@@ -30,6 +30,10 @@ final class QueryExecutor: @unchecked Sendable {
     var completedSeries: Set<SeriesID> = []
     var currentSeries: SeriesID?
     var currentContributed = false
+    /// A task of a parallel aggregation: what it stops for (see QueryExecutor+Parallel).
+    var signal: ParallelSignal?
+    /// What the tasks of a parallel aggregation read, added up.
+    var parallelStatistics: ScanStatistics?
 
     init(plan: QueryPlan, engine: StorageEngine, index: TagIndex, context: EvaluationContext, limits: QueryLimits,
          memory: QueryMemory? = nil, started: ContinuousClock.Instant = .now, profiling: Bool = false) {
@@ -65,7 +69,7 @@ final class QueryExecutor: @unchecked Sendable {
         if let timeout = limits.timeout, started.duration(to: .now) > timeout {
             throw QueryError(.limitExceeded, "the query ran longer than its time limit of \(timeout) (QueryLimits.timeout)")
         }
-        if Task.isCancelled { throw QueryError(.limitExceeded, "the query was cancelled") }
+        if Task.isCancelled || signal?.isCancelled == true { throw QueryError(.limitExceeded, "the query was cancelled") }
     }
 
     func openScan() throws(QueryError) -> ScanCursor {
@@ -130,6 +134,8 @@ final class QueryExecutor: @unchecked Sendable {
         }
         while true {
             try checkTime()
+            // Another task of a parallel aggregation failed: its error is the query's.
+            if signal?.failed.load(ordering: .relaxed) == true { return nil }
             let clock = profile.clock()
             let next: SeriesBatch?
             do { next = try cursor!.next() } catch { throw QueryError(.storage, error.description) }

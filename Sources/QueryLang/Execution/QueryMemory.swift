@@ -7,33 +7,43 @@
 // stride, string payloads past the 15 bytes Swift stores inline, a per-entry cost for
 // hash tables), taken per batch or per new group, never per row: accounting adds no
 // allocation to the hot loops. One `QueryMemory` is shared by a query and its derived
-// tables; it is used by one thread at a time (the executor's caller).
+// tables and by the tasks of a parallel aggregation, so it is behind a lock (taken once
+// per batch).
 import SundialStorage
+import Synchronization
 
 /// The memory a running query holds, against its limit.
-final class QueryMemory: @unchecked Sendable {
+final class QueryMemory: Sendable {
     /// The limit in bytes.
     let limit: Int
-    /// Bytes held now, and the most held at once.
-    private(set) var used = 0
-    private(set) var peak = 0
+    private let state = Mutex<(used: Int, peak: Int)>((0, 0))
 
     init(limit: Int) { self.limit = limit }
+
+    /// Bytes held now.
+    var used: Int { state.withLock { $0.used } }
+    /// The most bytes held at once.
+    var peak: Int { state.withLock { $0.peak } }
 
     /// Accounts `bytes` more held by `operator`.
     /// - Throws: `limitExceeded` naming the operator and the limit, when the query would
     ///   hold more than the limit (nothing is accounted then).
     func grow(_ bytes: Int, by operator: String) throws(QueryError) {
         guard bytes > 0 else { shrink(-bytes); return }
-        guard used + bytes <= limit else {
+        let limit = self.limit
+        let fits = state.withLock { s in
+            guard s.used + bytes <= limit else { return false }
+            s.used += bytes
+            s.peak = max(s.peak, s.used)
+            return true
+        }
+        guard fits else {
             throw QueryError(.limitExceeded, "\(`operator`) needs more than the query memory limit of \(Self.format(limit)) (QueryLimits.maxMemoryBytes)")
         }
-        used += bytes
-        peak = max(peak, used)
     }
 
     /// Gives back `bytes` an operator held.
-    func shrink(_ bytes: Int) { used -= bytes }
+    func shrink(_ bytes: Int) { state.withLock { $0.used -= bytes } }
 
     /// `1 GiB`, `64 MiB`, `512 KiB`, `100 bytes`.
     static func format(_ bytes: Int) -> String {

@@ -146,6 +146,17 @@ final class ApproxPercentileState: AggregateState {
         }
     }
 
+    override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
+        guard let other = other as? ApproxPercentileState else { return }
+        if sketches.count < groupCount { sketches += [DDSketch](repeating: DDSketch(), count: groupCount - sketches.count) }
+        for (g, sketch) in other.sketches.enumerated() where sketch.count > 0 {
+            let t = map[g]
+            let before = sketches[t].positive.count + sketches[t].negative.count
+            sketches[t].merge(sketch)
+            buckets += sketches[t].positive.count + sketches[t].negative.count - before
+        }
+    }
+
     override func result(_ g: Int) throws(QueryError) -> SQLValue {
         guard g < sketches.count, let q = sketches[g].quantile(fraction) else { return .null }
         return .double(q)
@@ -168,6 +179,12 @@ final class ApproxDistinctState: AggregateState {
             previous = (i, h)
             sketches[g].add(hash: h)
         }
+    }
+
+    override func merge(_ other: AggregateState, _ map: [Int], groupCount: Int) throws(QueryError) {
+        guard let other = other as? ApproxDistinctState else { return }
+        if sketches.count < groupCount { sketches += [HyperLogLog](repeating: HyperLogLog(), count: groupCount - sketches.count) }
+        for (g, sketch) in other.sketches.enumerated() { sketches[map[g]].merge(sketch) }
     }
 
     override func result(_ g: Int) throws(QueryError) -> SQLValue {

@@ -68,6 +68,7 @@ enum PlanDescription {
             add("Aggregate " + plan.aggregates.map(\.description).joined(separator: ", ")
                 + (keys.isEmpty ? "" : " by " + keys.map(\.description).joined(separator: ", ")), (p.aggregate.rowsOut, totals.aggregate))
             detail("groups: \(p.aggregate.rowsOut) from \(p.aggregate.rowsIn) rows")
+            if p.parallelParts > 1 { detail("parallel: \(p.parallelParts) parts on \(p.parallelThreads) threads") }
         }
         if let filter = plan.filter {
             add("Filter \(filter)", (p.filter.rowsOut, totals.filter))
@@ -93,7 +94,7 @@ enum PlanDescription {
             text += " all time"
         }
         add(text, (p.scan.rowsOut, totals.input))
-        if let read = executor?.cursor?.statistics {
+        if let read = executor?.scanStatistics {
             detail("read: partitions=\(read.partitions) segments=\(read.segments) blocks=\(read.blocks) series=\(read.series) rows=\(read.rows)")
         }
         if scan.tagPredicates.isEmpty {

@@ -93,7 +93,7 @@ public struct ScanCursor: Sendable {
     let heads: [[Int64: PartitionHead]]
     /// Deletions of this table whose rows segments may still hold.
     let tombstones: [Tombstone]
-    let partitions: [Int64]
+    var partitions: [Int64]
     let batchRows: Int
     /// Only the newest row of each series in each partition (the last point).
     let newestOnly: Bool
@@ -104,6 +104,11 @@ public struct ScanCursor: Sendable {
     var remaining: [SeriesID] = []
     /// What the scan has read so far.
     public internal(set) var statistics = ScanStatistics()
+    /// A part of a split scan (see `split`): the series to read of each of `partitions`
+    /// (instead of `series`), and whether this part counts the partition and its segments
+    /// in `statistics` (the first part that enters it does).
+    var partitionSeries: [[SeriesID]]?
+    var countsPartition: [Bool]?
 
     /// The next series' rows (a long series comes in several consecutive batches), or nil
     /// at the end.
@@ -147,6 +152,7 @@ public struct ScanCursor: Sendable {
     /// Makes `start` the partition being read: its sources and the wanted series they hold.
     mutating func openPartition(_ start: Int64) {
         // Sources oldest first: segments by id, then frozen heads, then the head.
+        let series = self.series(of: partitionIndex)
         sources = []
         var ids = Set<SeriesID>()
         for live in segments where live.entry.partitionStart == start {
@@ -164,6 +170,7 @@ public struct ScanCursor: Sendable {
             sources.append(ScanSource(segment: nil, head: partition))
         }
         remaining = ids.sorted(by: >)
+        guard countsPartition?[partitionIndex] ?? true else { return }
         statistics.partitions += 1
         statistics.segments += sources.count(where: { $0.segment != nil })
     }

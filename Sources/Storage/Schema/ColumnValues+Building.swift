@@ -28,6 +28,11 @@ extension ColumnValues {
             merged += b ?? [Bool](repeating: true, count: bCount)
             return merged
         }
+        // Onto nothing: share `other`'s arrays (no copy), its mask normalized.
+        if count == 0 && type == other.type {
+            if let valid = other.validity, !valid.contains(false) { self = other.withoutMask } else { self = other }
+            return
+        }
         // Move the payload out of `self` first, so the arrays are uniquely referenced and
         // grow in place instead of being copied on every append.
         let current = self
@@ -43,6 +48,16 @@ extension ColumnValues {
             let c = v.count; v += w; self = .string(v, valid: mask(m, c, n, w.count))
         default:
             preconditionFailure("appending \(other.type) values to a column of another type")
+        }
+    }
+
+    /// The same values with no validity mask.
+    var withoutMask: ColumnValues {
+        switch self {
+        case .double(let v, _): .double(v, valid: nil)
+        case .bigint(let v, _): .bigint(v, valid: nil)
+        case .boolean(let v, _): .boolean(v, valid: nil)
+        case .string(let v, _): .string(v, valid: nil)
         }
     }
 
