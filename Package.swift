@@ -5,6 +5,9 @@
 // Targets follow the module map in DESIGN.md; dependencies point down only:
 //   sundial (CLI) -> SundialServer / SundialClient -> SundialReplication -> Sundial
 //   -> SundialQueryLang -> SundialIndex -> SundialStorage -> CZstd, CSundialShims
+// SundialServer -> SundialServerCore (its pure parsers: JSON, gzip, query strings and
+// bodies, credentials, digests, JWTs; no NIO, so Fuzz/ builds it) -> SundialQueryLang,
+// CZlib, COpenSSL.
 // `Fuzz/` and `Benchmarks/` are separate packages that depend on this one by path.
 import PackageDescription
 
@@ -19,6 +22,7 @@ let package = Package(
         .library(name: "SundialWire", targets: ["SundialWire"]),
         .library(name: "SundialClient", targets: ["SundialClient"]),
         .library(name: "SundialServer", targets: ["SundialServer"]),
+        .library(name: "SundialServerCore", targets: ["SundialServerCore"]),
         .library(name: "SundialWorkloads", targets: ["SundialWorkloads"]),
         .library(name: "SundialTestSupport", targets: ["SundialTestSupport"]),
         .executable(name: "sundial", targets: ["sundial"]),
@@ -58,8 +62,12 @@ let package = Package(
         .target(name: "SundialWire", dependencies: ["SundialStorage"], path: "Sources/Wire"),
         .target(name: "SundialReplication", dependencies: ["Sundial", "SundialWire"],
                 path: "Sources/Replication"),
+        // The server's pure request-body and credential parsers, without Hummingbird or NIO
+        // (re-exported by SundialServer; fuzzed by Fuzz/'s FuzzHTTPBody).
+        .target(name: "SundialServerCore", dependencies: ["SundialQueryLang", "COpenSSL", "CZlib"],
+                path: "Sources/ServerCore"),
         .target(name: "SundialServer",
-                dependencies: ["Sundial", "SundialReplication", "SundialWire", "COpenSSL", "CZlib",
+                dependencies: ["Sundial", "SundialServerCore", "SundialReplication", "SundialWire", "COpenSSL", "CZlib",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -2,7 +2,8 @@
 //
 // SundialFuzz — libFuzzer targets for Sundial's decoders: column codecs, framed blocks,
 // line protocol, WAL, write batches, schema changes, the manifest, segment files, the
-// series log, SQL and the wire protocol's frames.
+// series log, SQL, the wire protocol's frames and the HTTP API's request bodies and
+// credentials (SundialServerCore: JSON, forms, gzip, JWTs).
 //
 // A separate package, depending on Sundial by path: SwiftPM renames an executable's
 // entry point, so `@_cdecl("LLVMFuzzerTestOneInput")` + `-parse-as-library` does not
@@ -20,12 +21,15 @@ let fuzzTargets = [
     "FuzzTimestamps", "FuzzIntegers", "FuzzDoubles", "FuzzBooleans",
     "FuzzTagIDs", "FuzzStrings", "FuzzBlocks", "FuzzRoundTrip",
     "FuzzLineProtocol", "FuzzLog", "FuzzSegment", "FuzzSeriesLog", "FuzzSQL", "FuzzWire",
+    "FuzzHTTPBody",
 ]
 /// Targets that also use SundialTestSupport (forged checksums, the in-memory file system).
 let usesTestSupport: Set<String> = ["FuzzBlocks", "FuzzLog", "FuzzSegment"]
 
 let storage: Target.Dependency = .product(name: "SundialStorage", package: "Sundial")
 let wire: Target.Dependency = .product(name: "SundialWire", package: "Sundial")
+let serverCore: Target.Dependency = .product(name: "SundialServerCore", package: "Sundial")
+let queryLang: Target.Dependency = .product(name: "SundialQueryLang", package: "Sundial")
 
 let package = Package(
     name: "SundialFuzz",
@@ -40,17 +44,20 @@ let package = Package(
         // libFuzzer's entry (`LLVMFuzzerRunDriver`), linked only into the fuzz targets, so
         // MakeSeeds builds and runs without the sanitizer.
         .target(name: "FuzzDriver"),
+        // FuzzHTTPBody's input layout and JWT fixtures (shared with MakeSeeds).
+        .target(name: "FuzzHTTPSupport", dependencies: [serverCore]),
         .executableTarget(
             name: "MakeSeeds",
-            dependencies: ["FuzzSupport", storage, wire,
+            dependencies: ["FuzzSupport", "FuzzHTTPSupport", storage, wire, serverCore,
                            .product(name: "SundialWorkloads", package: "Sundial"),
                            .product(name: "SundialTestSupport", package: "Sundial")]),
     ] + fuzzTargets.map { name in
         .executableTarget(
             name: name,
             dependencies: ["FuzzSupport", "FuzzDriver", storage]
-                + (name == "FuzzSQL" ? [.product(name: "SundialQueryLang", package: "Sundial")] : [])
+                + (name == "FuzzSQL" ? [queryLang] : [])
                 + (name == "FuzzWire" ? [wire] : [])
+                + (name == "FuzzHTTPBody" ? ["FuzzHTTPSupport", serverCore, queryLang] : [])
                 + (usesTestSupport.contains(name) ? [.product(name: "SundialTestSupport", package: "Sundial")] : []))
     },
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TARGETS=(FuzzTimestamps FuzzIntegers FuzzDoubles FuzzBooleans FuzzTagIDs FuzzStrings FuzzBlocks FuzzRoundTrip FuzzLineProtocol FuzzLog FuzzSegment FuzzSeriesLog FuzzSQL FuzzWire)
+TARGETS=(FuzzTimestamps FuzzIntegers FuzzDoubles FuzzBooleans FuzzTagIDs FuzzStrings FuzzBlocks FuzzRoundTrip FuzzLineProtocol FuzzLog FuzzSegment FuzzSeriesLog FuzzSQL FuzzWire FuzzHTTPBody)
 BUILD=(swift build -c release -Xswiftc -sanitize=fuzzer,address)
 
 usage() {

@@ -4,6 +4,10 @@
 // lives in Server/Wire. docs/http.md and docs/server.md describe it for users.
 import Sundial
 import SundialReplication
+// The pure parsers and credential checks (JSON, gzip, query strings and bodies, digests,
+// JWTs, principals) live in SundialServerCore so that the fuzz package can build them
+// without NIO; re-exported so that `import SundialServer` still brings them.
+@_exported import SundialServerCore
 import SundialWire
 
 /// Namespace of the server module.

@@ -115,6 +115,26 @@ import Testing
         #expect((try? Self.verifier(leeway: 2).verify(token).get()) == nil)
     }
 
+    /// Only the canonical base64url spelling of a signature is accepted: padding, the
+    /// standard alphabet and stray low bits decode to the same MAC (FuzzHTTPBody checks it).
+    @Test func onlyTheCanonicalSignatureSpelling() throws {
+        let good = JWTVerifier.sign(claims: Self.claims(), secret: Self.secret)
+        #expect((try? Self.verifier().verify(good).get()) != nil)
+        let head = good[..<good.lastIndex(of: ".")!]
+        let signature = String(good[good.index(after: good.lastIndex(of: ".")!)...])
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let last = alphabet.firstIndex(of: signature.last!)!
+        var respellings = [signature + "=", signature + "==",
+                           String(signature.dropLast()) + String(alphabet[last ^ 1])]  // 43 chars: 2 unused bits
+        let standard = String(signature.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        if standard != signature { respellings.append(standard) }
+        for spelling in respellings {
+            #expect(Base64.decode(spelling) == Base64.decode(signature), "\(spelling) is not a respelling")
+            let result = Self.verifier().verify(head + "." + spelling)
+            #expect(throws: AuthError.self, "\(spelling) was accepted") { try result.get() }
+        }
+    }
+
     @Test func workspaceClaim() throws {
         let token = JWTVerifier.sign(claims: Self.claims([("workspace", .string("ws_9")), ("role", .string("reader"))]), secret: Self.secret)
         let principal = try Self.verifier().verify(token).get()
@@ -254,4 +274,45 @@ import Testing
 
 extension Result where Failure == AuthError {
     var failureCode: AuthError.Code? { if case .failure(let e) = self { e.code } else { nil } }
+}
+
+@Suite struct HTTPCredentialAndBodyTests {
+    @Test func credentials() {
+        let none = QueryString(nil)
+        let influx = QueryString("u=telegraf&p=s%C3%A9cret")
+        #expect(Credentials.extract(authorization: nil, query: influx) == "s\u{e9}cret")
+        #expect(Credentials.extract(authorization: nil, query: none) == nil)
+        #expect(Credentials.extract(authorization: "Bearer  abc ", query: influx) == "abc")
+        #expect(Credentials.extract(authorization: "TOKEN abc", query: none) == "abc")
+        #expect(Credentials.extract(authorization: "Basic " + Base64.encode(Array("u:p:w".utf8)), query: none) == "p:w")
+        #expect(Credentials.extract(authorization: "Basic bm9jb2xvbg==", query: influx) == "")
+        #expect(Credentials.extract(authorization: "Digest abc", query: influx) == "")
+        #expect(Credentials.extract(authorization: "Bearer", query: influx) == "")
+        #expect(Credentials.extract(authorization: "", query: influx) == "")
+        // A credential starting with a combining mark (one Character with the space or
+        // colon before it) still splits where the bytes say.
+        #expect(Credentials.extract(authorization: "Bearer \u{301}x", query: none) == "\u{301}x")
+        #expect(Credentials.extract(authorization: "Basic " + Base64.encode(Array("u:\u{301}x".utf8)), query: none) == "\u{301}x")
+    }
+
+    @Test func queryBodies() throws {
+        let json = Array(#"{"sql": "SELECT $1, $2, $3, $4, $5", "params": ["a", 1, 2.5, true, null]}"#.utf8)
+        let body = try QueryBody.decode(json, contentType: "Application/JSON; charset=utf-8")
+        #expect(body == QueryBody(sql: "SELECT $1, $2, $3, $4, $5", parameters: [.string("a"), .bigint(1), .double(2.5), .boolean(true), .null]))
+        #expect(try QueryBody.decode(Array("sql=SELECT+1&params=%5B7%5D".utf8), contentType: "application/x-www-form-urlencoded")
+                == QueryBody(sql: "SELECT 1", parameters: [.bigint(7)]))
+        #expect(try QueryBody.decode(Array("SELECT 1".utf8), contentType: "application/x-www-form-urlencoded") == QueryBody(sql: "SELECT 1"))
+        #expect(try QueryBody.decode(Array("SELECT 1".utf8), contentType: nil) == QueryBody(sql: "SELECT 1"))
+        for (bytes, type, message) in [
+            (Array(#"{"sql": 1}"#.utf8), "application/json", "the JSON body needs a \"sql\" string"),
+            (Array(#"{"sql": "x", "p": 1}"#.utf8), "application/json", "unknown member \"p\" (expected sql, params)"),
+            (Array(#"{"sql": "x", "params": {}}"#.utf8), "application/json", "params must be an array"),
+            (Array(#"{"sql": "x", "params": [[1]]}"#.utf8), "application/json", "params[0] must be a scalar (null, boolean, number or string)"),
+            (Array("sql=".utf8), "application/x-www-form-urlencoded", "missing sql= parameter"),
+            ([], "text/plain", "empty query body"),
+            ([0xFF], "text/plain", "the SQL is not valid UTF-8"),
+        ] as [([UInt8], String, String)] {
+            #expect(throws: QueryBodyError(message)) { try QueryBody.decode(bytes, contentType: type) }
+        }
+    }
 }

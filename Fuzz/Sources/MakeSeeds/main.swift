@@ -6,9 +6,12 @@
 // Each target's directory is emptied and refilled; the output is deterministic (fixed
 // seeds), so rerunning it leaves git clean. Seeds use the layouts the harnesses read:
 // DecoderInput (selector | UInt16 LE count | payload) for the codec targets, a mode byte
-// plus a framed block for FuzzBlocks, a shape byte plus data for FuzzRoundTrip.
+// plus a framed block for FuzzBlocks, a shape byte plus data for FuzzRoundTrip, a mode
+// byte plus a body, gzip stream, token or header for FuzzHTTPBody.
 import Foundation
+import FuzzHTTPSupport
 import FuzzSupport
+import SundialServerCore
 import SundialStorage
 import SundialTestSupport
 import SundialWire
@@ -381,3 +384,76 @@ for i in 0..<12 {
     wireSeeds.append(("generated-\(i)", [1] + (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
 }
 try write("FuzzWire", wireSeeds)
+
+// MARK: HTTP bodies and credentials
+
+let lineProtocol = Array((0..<40).map { "cpu,hostname=host_\($0 % 4),region=eu usage_user=\($0).5,n=\($0)i,ok=true \(1_700_000_000 + $0)000000000\n" }.joined().utf8)
+let gzipLines = Gzip.compress(lineProtocol)
+// A bomb: 4 MiB of one repeated line compresses to a few KiB (every cap here refuses it).
+let gzipBomb = Gzip.compress(Array(String(repeating: "m,t=a v=1 1\n", count: (4 << 20) / 12).utf8), level: 9)
+let jsonBodies: [(String, String)] = [
+    ("json-params", #"{"sql": "SELECT avg(usage_user) FROM cpu WHERE hostname = $1 AND usage_user > $2 AND n < $3 AND ok = $4 AND region IS NOT $5", "params": ["host_1", 0.5, 42, true, null]}"#),
+    ("json-sql-only", #"{"sql":"SELECT * FROM cpu LIMIT 10"}"#),
+    ("json-escapes", #"{"params": ["caf\u00e9 \ud83d\ude00\n\t\"\\\/", -1.5e-300, 9223372036854775807, -9223372036854775808, 1e400, -0.0], "sql": "SELECT $1, $2, $3, $4, $5, $6"}"#),
+    ("json-unknown-member", #"{"sql": "SELECT 1", "format": "csv"}"#),
+    ("json-nested-param", #"{"sql": "SELECT $1", "params": [[1, 2], {"a": 1}]}"#),
+    ("json-duplicate", #"{"sql": "SELECT 1", "sql": "SELECT 2"}"#),
+    ("json-deep", String(repeating: "[", count: 70) + String(repeating: "]", count: 70)),
+]
+let forms: [(String, String)] = [
+    ("form-params", "sql=SELECT+*+FROM+cpu+WHERE+hostname+%3D+%241+AND+n+%3E+%242&params=%5B%22host_1%22%2C3%2Cnull%2Cfalse%2C2.5%5D"),
+    ("form-sql", "sql=SELECT%20count(*)%20FROM%20cpu&format=csv"),
+    ("query-influx", "db=telegraf&u=telegraf&p=s%C3%A9cret+token&precision=ms&q=CREATE+DATABASE+%22telegraf%22"),
+    ("form-bad-escapes", "sql=%ZZ%4&params=%5B&&=x&sql=second"),
+]
+let jwt = HTTPFixtures.signedTokens
+let admin = jwt[0].token
+/// `token` with the payload replaced by `claims` (base64url) but the old signature kept.
+func forged(_ token: String, claims: String) -> String {
+    let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+    return parts[0] + "." + Base64.encode(Array(claims.utf8), urlSafe: true) + "." + parts[2]
+}
+let flippedSignature: String = {
+    var bytes = Array(admin.utf8)
+    bytes[bytes.count - 2] = bytes[bytes.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+    return String(decoding: bytes, as: UTF8.self)
+}()
+let tampered: [(String, String)] = [
+    ("jwt-tampered-payload", forged(admin, claims: #"{"sub":"ops","role":"admin","exp":4000000001,"iss":"sundial-fuzz","aud":"sundial"}"#)),
+    ("jwt-tampered-signature", flippedSignature),
+    ("jwt-alg-none-unsigned", Base64.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8), urlSafe: true) + "."
+        + Base64.encode(Array(#"{"role":"admin","exp":4000000000}"#.utf8), urlSafe: true) + "."),
+    ("jwt-two-parts", HTTPFixtures.head(of: admin)),
+    // Regression: the signature re-spelled (padding, standard alphabet, stray low bits)
+    // decoded to the same MAC and verified before the canonical-spelling check.
+    ("jwt-padded-signature", admin + "="),
+    ("jwt-standard-alphabet", admin.replacing("-", with: "+").replacing("_", with: "/")),
+]
+let credentialSeeds: [(String, Int, String)] = [
+    ("cred-bearer", 0, "Bearer \(admin)\n"),
+    ("cred-token", 0, "Token abc123  \nu=x"),
+    ("cred-basic", 0, "Basic \(Base64.encode(Array("telegraf:influx-token".utf8)))\n"),
+    ("cred-basic-no-colon", 0, "basic \(Base64.encode(Array("nocolon".utf8)))"),
+    ("cred-unknown-scheme", 0, "Digest abc\np=x"),
+    ("cred-basic-combining", 0, "Basic \(Base64.encode(Array("telegraf:\u{301}pw".utf8)))"),
+    ("cred-influx-p", 1, "u=telegraf&p=influx%2Dtoken"),
+    // Regression: a credential starting with a combining mark glued to the ':' of Basic.
+    ("cred-p-combining", 1, "p=%CC%81x"),
+    ("cred-none", 1, "u=telegraf"),
+]
+try write("FuzzHTTPBody",
+    jsonBodies.map { ("\($0.0)", HTTPFixtures.input(.jsonBody, Array($0.1.utf8))) }
+    + jsonBodies.prefix(3).enumerated().map { ("body-\($0.element.0)", HTTPFixtures.input(.body, variant: 2 + 2 * $0.offset, Array($0.element.1.utf8))) }
+    + [("body-sql-text", HTTPFixtures.input(.body, variant: 1, Array("SELECT hostname, max(usage_user) FROM cpu GROUP BY hostname".utf8))),
+       ("body-form", HTTPFixtures.input(.body, variant: 3, Array(forms[0].1.utf8))),
+       ("body-form-charset", HTTPFixtures.input(.body, variant: 5, Array(forms[1].1.utf8)))]
+    + forms.enumerated().map { ($0.element.0, HTTPFixtures.input(.form, variant: $0.offset, Array($0.element.1.utf8))) }
+    + HTTPFixtures.gzipLimits.indices.map { ("gzip-lines-cap\(HTTPFixtures.gzipLimits[$0])", HTTPFixtures.input(.gzip, variant: $0, gzipLines)) }
+    + [("gzip-bomb", HTTPFixtures.input(.gzip, variant: 5, gzipBomb)),
+       ("gzip-bomb-header", HTTPFixtures.input(.gzip, variant: 2, Array(gzipBomb.prefix(600)))),
+       ("gzip-small", HTTPFixtures.input(.gzip, variant: 3, Gzip.compress(Array("cpu v=1 1\n".utf8)))),
+       ("gzip-two-members", HTTPFixtures.input(.gzip, variant: 4, Gzip.compress(Array("a".utf8)) + Gzip.compress(Array("b".utf8)))),
+       ("gzip-truncated", HTTPFixtures.input(.gzip, variant: 4, Array(gzipLines.dropLast(9))))]
+    + jwt.map { ("jwt-\($0.name)", HTTPFixtures.input(.jwt, Array($0.token.utf8))) }
+    + tampered.map { ($0.0, HTTPFixtures.input(.jwt, Array($0.1.utf8))) }
+    + credentialSeeds.map { ($0.0, HTTPFixtures.input(.credentials, variant: $0.1, Array($0.2.utf8))) })

@@ -10,6 +10,7 @@ import Logging
 import Glibc
 #else
 import Darwin
+import SundialServerCore
 #endif
 
 /// A setting that cannot be used, with the key and where it came from.

@@ -2,6 +2,7 @@
 // environment and these defaults (in that order of precedence; see
 // ConfigurationLoader.swift and docs/server.md, which lists every key).
 import Logging
+import SundialServerCore
 
 /// Everything `sundial serve` needs to run, with its defaults.
 public struct ServerConfiguration: Sendable {

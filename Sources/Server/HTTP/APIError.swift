@@ -13,6 +13,7 @@
 import HTTPTypes
 import Hummingbird
 import Sundial
+import SundialServerCore
 
 /// An HTTP error answer.
 public struct APIError: Error, Sendable, HTTPResponseError {
@@ -87,6 +88,11 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             APIError(.contentTooLarge, "decompressed_too_large", "the decompressed body is larger than \(limit) bytes (limits.max_decompressed_bytes)")
         case .corrupt(let why): APIError(.badRequest, "bad_compression", "the gzip body is invalid: \(why)")
         }
+    }
+
+    /// The answer to an unreadable query request (bad JSON, missing SQL, bad parameters).
+    public static func from(_ error: QueryBodyError) -> APIError {
+        APIError(.badRequest, "bad_request", error.message)
     }
 
     static func bodyTooLarge(_ limit: Int) -> APIError {

@@ -4,6 +4,7 @@
 // inflated as it arrives with its output capped at `limits.max_decompressed_bytes`.
 import Hummingbird
 import NIOCore
+import SundialServerCore
 
 extension HTTPAPI {
     /// The body's bytes, decompressed when `Content-Encoding: gzip` (and `decompress`).

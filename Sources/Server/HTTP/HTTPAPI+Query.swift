@@ -11,6 +11,7 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import Sundial
+import SundialServerCore
 
 extension HTTPAPI {
     /// What a query request asks for.
@@ -116,8 +117,8 @@ extension HTTPAPI {
     ///
     /// POST bodies are SQL text, or JSON `{"sql": "...", "params": [...]}` when the
     /// content type is `application/json`, or a form with `sql=` (and `params=`); GET takes
-    /// `?sql=` and, optionally, `?params=` as a JSON array. CSV on `?format=csv` or
-    /// `Accept: text/csv`.
+    /// `?sql=` and, optionally, `?params=` as a JSON array (``QueryBody``, SundialServerCore).
+    /// CSV on `?format=csv` or `Accept: text/csv`.
     func readQueryRequest(_ request: Request, query: QueryString) async throws(APIError) -> QueryRequest {
         var csv = request.headers[.accept]?.lowercased().contains("text/csv") ?? false
         switch query["format"]?.lowercased() {
@@ -126,58 +127,18 @@ extension HTTPAPI {
         case nil: break
         case let other?: throw APIError(.badRequest, "bad_request", "format must be json or csv, not \(other)")
         }
-        if request.method == .get || request.method == .head { return try Self.formQuery(query, csv: csv) }
-        let body = try await readBody(request, decompress: true)
-        let contentType = request.headers[.contentType]?.lowercased() ?? "text/plain"
-        // `curl --data-urlencode sql=…` posts a form; `curl --data 'SELECT …'` posts bare SQL
-        // with the same content type (and SQL never starts with "sql=").
-        if contentType.hasPrefix("application/x-www-form-urlencoded"), body.starts(with: Array("sql=".utf8)) {
-            return try Self.formQuery(QueryString(String(decoding: body, as: UTF8.self)), csv: csv)
-        }
-        if contentType.hasPrefix("application/json") {
-            let document: JSONValue
-            do { document = try JSONValue.parse(body) } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
-            guard let sql = document["sql"]?.string else { throw APIError(.badRequest, "bad_request", "the JSON body needs a \"sql\" string") }
-            if case .object(let members) = document {
-                for (name, _) in members where name != "sql" && name != "params" {
-                    throw APIError(.badRequest, "bad_request", "unknown member \"\(name)\" (expected sql, params)")
-                }
+        let body = request.method == .get || request.method == .head ? nil : try await readBody(request, decompress: true)
+        let decoded: QueryBody
+        do throws(QueryBodyError) {
+            if let body {
+                decoded = try QueryBody.decode(body, contentType: request.headers[.contentType])
+            } else {
+                decoded = try QueryBody.form(query)
             }
-            return QueryRequest(sql: sql, parameters: try Self.parameters(document["params"] ?? .array([])), csv: csv)
+        } catch {
+            throw APIError.from(error)
         }
-        guard let sql = String(validating: body, as: UTF8.self) else { throw APIError(.badRequest, "bad_request", "the SQL is not valid UTF-8") }
-        guard !sql.isEmpty else { throw APIError(.badRequest, "bad_request", "empty query body") }
-        return QueryRequest(sql: sql, parameters: [], csv: csv)
-    }
-
-    /// `sql=` and optional `params=` (a JSON array) from a URL query or a form body.
-    static func formQuery(_ form: QueryString, csv: Bool) throws(APIError) -> QueryRequest {
-        guard let sql = form["sql"], !sql.isEmpty else { throw APIError(.badRequest, "bad_request", "missing sql= parameter") }
-        var parameters: [SQLValue] = []
-        if let text = form["params"] {
-            let value: JSONValue
-            do { value = try JSONValue.parse(text) } catch { throw APIError(.badRequest, "bad_request", "params: \(error)") }
-            parameters = try Self.parameters(value)
-        }
-        return QueryRequest(sql: sql, parameters: parameters, csv: csv)
-    }
-
-    /// JSON parameters as SQL values: null, booleans, integers (BIGINT), other numbers
-    /// (DOUBLE) and strings.
-    static func parameters(_ value: JSONValue) throws(APIError) -> [SQLValue] {
-        guard case .array(let items) = value else { throw APIError(.badRequest, "bad_request", "params must be an array") }
-        var out: [SQLValue] = []
-        for (i, item) in items.enumerated() {
-            switch item {
-            case .null: out.append(.null)
-            case .bool(let b): out.append(.boolean(b))
-            case .integer(let n): out.append(.bigint(n))
-            case .double(let d): out.append(.double(d))
-            case .string(let s): out.append(.string(s))
-            case .array, .object: throw APIError(.badRequest, "bad_request", "params[\(i)] must be a scalar (null, boolean, number or string)")
-            }
-        }
-        return out
+        return QueryRequest(sql: decoded.sql, parameters: decoded.parameters, csv: csv)
     }
 }
 

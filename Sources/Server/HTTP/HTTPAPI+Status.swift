@@ -3,6 +3,7 @@
 import HTTPTypes
 import Hummingbird
 import Sundial
+import SundialServerCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc

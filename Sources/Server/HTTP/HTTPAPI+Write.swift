@@ -7,6 +7,7 @@
 // other line is rejected (the rest are written).
 import Hummingbird
 import Sundial
+import SundialServerCore
 
 extension HTTPAPI {
     /// Which API a write came through (it shapes the error body).

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Sundial
+import SundialServerCore
 
 /// The HTTP API over one database.
 public final class HTTPAPI: Sendable {
@@ -46,24 +47,10 @@ public final class HTTPAPI: Sendable {
     // MARK: Authentication and rate limiting
 
     /// The credential a request carries: `Authorization: Bearer|Token <credential>`, the
-    /// password of `Authorization: Basic`, or the `p` query parameter (InfluxDB 1.x).
+    /// password of `Authorization: Basic`, or the `p` query parameter (InfluxDB 1.x);
+    /// ``Credentials/extract(authorization:query:)`` in SundialServerCore.
     static func credential(of request: Request, query: QueryString) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2 {
-                switch parts[0].lowercased() {
-                case "bearer", "token": return String(parts[1]).trimmingSpaces()
-                case "basic":
-                    guard let decoded = Base64.decode(parts[1].trimmingSpaces()),
-                          let text = String(validating: decoded, as: UTF8.self),
-                          let colon = text.firstIndex(of: ":") else { return "" }
-                    return String(text[text.index(after: colon)...])
-                default: return ""
-                }
-            }
-            return ""
-        }
-        return query["p"]
+        Credentials.extract(authorization: request.headers[.authorization], query: query)
     }
 
     /// The verified caller, after its rate-limit token.

@@ -4,6 +4,7 @@
 //   JSON: {"columns":[{"name":…,"type":…},…],"rows":[[…],…] + (server) ,"stats":{…}}
 //   CSV:  a header line with the column names, then one line per row (RFC 4180 quoting).
 import Sundial
+import SundialServerCore
 
 /// CSV and JSON renderings of result columns and rows.
 public enum ResultText {

@@ -11,6 +11,7 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import Sundial
+import SundialServerCore
 import SundialWire
 import Synchronization
 

@@ -5,6 +5,7 @@
 import Logging
 import ServiceLifecycle
 import Sundial
+import SundialServerCore
 
 struct WireService: Service {
     let database: Database

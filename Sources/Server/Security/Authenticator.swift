@@ -2,6 +2,7 @@
 // hashes only; a presented token is hashed and compared in constant time against every
 // configured hash, so neither the match nor its position shows in the timing) and HS256
 // JWTs. With neither configured the server is open: every request is an admin.
+import SundialServerCore
 
 /// An API token as the configuration holds it: its name, the SHA-256 of its secret, and
 /// what it may do.

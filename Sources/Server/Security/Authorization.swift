@@ -1,6 +1,7 @@
 // What each role may do, decided from the parsed statement (never from the SQL text),
 // and the tenant-tag check applied to every line a workspace-scoped credential writes.
 import Sundial
+import SundialServerCore
 
 /// Role and workspace rules shared by HTTP and the wire protocol.
 public enum Authorization {

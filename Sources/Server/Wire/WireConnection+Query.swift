@@ -6,6 +6,7 @@
 import NIOCore
 import Sundial
 import SundialQueryLang
+import SundialServerCore
 import SundialWire
 
 extension WireConnection {

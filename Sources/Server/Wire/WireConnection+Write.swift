@@ -2,6 +2,7 @@
 // credential's every line or series must carry `<tenantTag>=<its workspace>`; the others
 // are refused per line, the rest written), and the Ack.
 import Sundial
+import SundialServerCore
 import SundialStorage
 import SundialWire
 

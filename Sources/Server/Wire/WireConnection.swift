@@ -11,6 +11,7 @@
 import Logging
 import NIOCore
 import Sundial
+import SundialServerCore
 import SundialWire
 import Synchronization
 

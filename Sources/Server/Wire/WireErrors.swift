@@ -2,6 +2,7 @@
 // to status codes in one place"). The HTTP server maps the same errors to statuses.
 import Sundial
 import SundialQueryLang
+import SundialServerCore
 import SundialStorage
 import SundialWire
 

@@ -9,6 +9,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Sundial
+import SundialServerCore
 import SundialWire
 import Synchronization
 

@@ -1,7 +1,7 @@
 // JSON Web Tokens signed with HMAC-SHA256 (RFC 7519, RFC 7515). Only `alg: HS256` is
 // accepted: `none`, RS*/ES* and everything else are refused before any claim is read,
 // so a token cannot choose how it is checked. The signature is compared in constant
-// time. Claims: `exp` (required unless configured otherwise), `nbf`, `iss` and `aud`
+// time and must be the canonical base64url spelling of the MAC. Claims: `exp` (required unless configured otherwise), `nbf`, `iss` and `aud`
 // (checked when configured), `role` (reader | writer | admin), `workspace` (optional),
 // `sub` (the principal's name, for logs).
 #if canImport(Glibc)
@@ -71,7 +71,13 @@ public struct JWTVerifier: Sendable {
         guard let signature = Base64.decode(parts[2]) else { return .failure(AuthError(.invalid, "malformed token signature")) }
         let signed = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         let expected = Digest.hmacSHA256(key: configuration.secret, message: signed)
-        guard Digest.constantTimeEqual(signature, expected) else { return .failure(AuthError(.invalid, "bad token signature")) }
+        // The signature must also be spelled canonically (base64url, no padding, unused bits
+        // zero), so that a signed token has exactly one accepted spelling: `Base64.decode`
+        // alone would also take padding, the standard alphabet and stray low bits.
+        let canonical = Array(Base64.encode(expected, urlSafe: true).utf8)
+        guard Digest.constantTimeEqual(signature, expected), Digest.constantTimeEqual(Array(parts[2].utf8), canonical) else {
+            return .failure(AuthError(.invalid, "bad token signature"))
+        }
 
         guard let payloadBytes = Base64.decode(parts[1]), let claims = try? JSONValue.parse(payloadBytes),
               case .object = claims else {

@@ -1,7 +1,8 @@
 // Streaming gzip/deflate decompression with a cap on the output (zlib through the
 // CZlib system library). A body is inflated chunk by chunk as it arrives; the moment
 // the output would pass the cap the inflater stops, so a compression bomb costs at most
-// `limit` bytes of memory. Not thread safe: one inflater per request.
+// `limit` bytes of output (the output buffer never reserves more) plus zlib's window and
+// a scratch buffer of at most 64 KiB. Not thread safe: one inflater per request.
 import CZlib
 
 /// Why a compressed body was refused.
@@ -33,7 +34,9 @@ public final class GzipInflater {
     public func feed(_ input: UnsafeRawBufferPointer) throws(InflateError) {
         guard !input.isEmpty else { return }
         guard !finished else { throw .corrupt("data after the end of the compressed stream") }
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        // The scratch buffer is never larger than the limit needs (one byte past it tells
+        // that the output is too large), so a small limit costs small buffers.
+        var chunk = [UInt8](repeating: 0, count: limit < 64 << 10 ? max(limit, 0) + 1 : 64 << 10)
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self))
         stream.avail_in = UInt32(input.count)
         defer { stream.next_in = nil; stream.avail_in = 0 }
@@ -47,6 +50,10 @@ public final class GzipInflater {
             stream.next_out = nil
             if produced > 0 {
                 guard output.count + produced <= limit else { throw .tooLarge(limit: limit) }
+                if output.capacity < output.count + produced {
+                    // Grow geometrically, but never reserve past the limit.
+                    output.reserveCapacity(min(limit, max(2 * output.count, output.count + produced)))
+                }
                 output += chunk[0..<produced]
             }
             switch status {
