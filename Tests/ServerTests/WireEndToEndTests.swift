@@ -14,17 +14,27 @@ import Testing
 
 @Suite struct WireEndToEndTests {
     static let tokens = """
-        {"auth": {"tokens": [
+        {"log_level": "debug", "auth": {"tokens": [
           {"name": "writer", "sha256": "\(Digest.sha256Hex("writer-token"))", "role": "writer"},
           {"name": "reader", "sha256": "\(Digest.sha256Hex("reader-token"))", "role": "reader"},
           {"name": "ws1", "sha256": "\(Digest.sha256Hex("ws1-token"))", "role": "writer", "workspace": "ws1"}
         ]}}
         """
 
+    /// Connects to the serve process; a failure carries the server's log.
+    static func connect(_ server: ServerProcessHarness, _ token: String = "",
+                        _ configuration: SundialClient.Configuration = .init()) async throws -> SundialClient {
+        do {
+            return try await SundialClient.connect(host: "127.0.0.1", port: server.wirePort ?? 0, token: token, configuration: configuration)
+        } catch {
+            throw HarnessError("connecting to the wire port failed: \(error); server log:\n\(server.log)")
+        }
+    }
+
     @Test func serveSpeaksHTTPAndTheWireProtocolOverOneDatabase() async throws {
         let server = try ServerProcessHarness(config: Self.tokens)
         let port = try #require(server.wirePort)
-        let writer = try await SundialClient.connect(host: "127.0.0.1", port: port, token: "writer-token")
+        let writer = try await Self.connect(server, "writer-token")
         let ack = try await writer.write(lineProtocol: "cpu,host=a usage=1 1700000000000000000\ncpu,host=b usage=2 1700000000000000000")
         #expect(ack.rowsWritten == 2)
         // Written over the wire, read over HTTP, and the other way round.
@@ -34,7 +44,7 @@ import Testing
         let posted = try server.client.post("/api/v1/write", "cpu,host=c usage=3 1700000000000000000",
                                             headers: [("Authorization", "Bearer writer-token")])
         #expect(posted.status == 204)
-        let reader = try await SundialClient.connect(host: "127.0.0.1", port: port, token: "reader-token")
+        let reader = try await Self.connect(server, "reader-token")
         #expect(try await reader.query("SELECT count(*) FROM cpu").rows() == [[.bigint(3)]])
         // The same credentials and roles as HTTP.
         await expectFailure(.forbidden) { _ = try await reader.write(lineProtocol: "cpu,host=d usage=4 1") }
@@ -45,7 +55,7 @@ import Testing
             #expect(failure.code == .unauthorized)
         }
         // A workspace credential reads its workspace only.
-        let tenant = try await SundialClient.connect(host: "127.0.0.1", port: port, token: "ws1-token")
+        let tenant = try await Self.connect(server, "ws1-token")
         _ = try await tenant.write(lineProtocol: "ev,workspace_id=ws1 n=1i 1\nev,workspace_id=ws2 n=2i 2")
         #expect(try await writer.write(lineProtocol: "ev,workspace_id=ws2 n=3i 3").rowsWritten == 1)
         #expect(try await tenant.query("SELECT n FROM ev").rows() == [[.bigint(1)]])
@@ -66,7 +76,7 @@ import Testing
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cert))
         configuration.tls = tls
         configuration.serverHostname = "localhost"
-        let client = try await SundialClient.connect(host: "127.0.0.1", port: port, configuration: configuration)
+        let client = try await Self.connect(server, "", configuration)
         _ = try await client.write(lineProtocol: "m,t=a v=1 1")
         #expect(try await client.query("SELECT count(*) FROM m").rows() == [[.bigint(1)]])
         await client.close()
