@@ -65,6 +65,10 @@ let package = Package(
                 .product(name: "SundialWorkloads", package: "Sundial"),
             ],
             path: "Sources/CompareReport"),
+        .executableTarget(
+            name: "WireLoad",
+            dependencies: [.product(name: "SundialClient", package: "Sundial")],
+            path: "Sources/WireLoad"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,19 +3,27 @@
 # p50/p99 over keep-alive connections, and line-protocol ingest in values/s. Starts a
 # release `sundial serve` on a temporary directory and stops it at the end.
 #   Benchmarks/http/run.sh [seconds=10] [connections=32]
+#   Benchmarks/http/run.sh --smoke                  # CI: 2 s per load, 8 connections
+#   SUNDIAL_BIN=path/to/sundial Benchmarks/http/run.sh   # use that binary, skip the build
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-seconds="${1:-10}"; connections="${2:-32}"
+if [ "${1:-}" = "--smoke" ]; then seconds=2; connections=8; shift; else seconds="${1:-10}"; connections="${2:-32}"; fi
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-swift build -c release --package-path "$root" --product sundial >&2
-bin="$root/.build/release/sundial"
-dir="$(mktemp -d)"; trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+if [ -z "${SUNDIAL_BIN:-}" ]; then
+    swift build -c release --package-path "$root" --product sundial >&2
+    bin="$root/.build/release/sundial"
+else
+    bin="$SUNDIAL_BIN"
+fi
+dir="$(mktemp -d)"; pid=""
+trap '[ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; rm -rf "$dir"' EXIT
 # Rate limiting off: this measures the server, not the limiter.
 echo '{"limits": {"rate_per_second": 0, "max_concurrent_queries": 64}}' > "$dir/server.json"
-"$bin" serve --data "$dir/data" --http 127.0.0.1:0 --config "$dir/server.json" > "$dir/out" 2> "$dir/log" &
+"$bin" serve --data "$dir/data" --http 127.0.0.1:0 --wire off --config "$dir/server.json" > "$dir/out" 2> "$dir/log" &
 pid=$!
-for _ in $(seq 100); do grep -q serving "$dir/out" 2>/dev/null && break; sleep 0.1; done
-url="http://$(grep -o '127.0.0.1:[0-9]*' "$dir/out")"
+for _ in $(seq 300); do grep -q serving "$dir/out" 2>/dev/null && break; sleep 0.1; done
+grep -q serving "$dir/out" || { echo "the server did not start:" >&2; cat "$dir/log" >&2; exit 1; }
+url="http://$(grep -o '127.0.0.1:[0-9]*' "$dir/out" | head -1)"
 
 # 100 hosts x 50 times x 10 fields = 50,000 values in 5,000 lines: written once for the
 # query, then as the body of every ingest request.

@@ -14,7 +14,7 @@ import Testing
 
 @Suite struct WireEndToEndTests {
     static let tokens = """
-        {"log_level": "debug", "auth": {"tokens": [
+        {"limits": {"handshake_timeout_ms": 60000}, "auth": {"tokens": [
           {"name": "writer", "sha256": "\(Digest.sha256Hex("writer-token"))", "role": "writer"},
           {"name": "reader", "sha256": "\(Digest.sha256Hex("reader-token"))", "role": "reader"},
           {"name": "ws1", "sha256": "\(Digest.sha256Hex("ws1-token"))", "role": "writer", "workspace": "ws1"}
@@ -69,7 +69,10 @@ import Testing
         let made = try HTTPTLSAndLoggingTests.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
                                                                       "-out", cert, "-days", "1", "-subj", "/CN=localhost"])
         #expect(made.status == 0)
-        let server = try ServerProcessHarness(config: #"{"tls": {"certificate": "\#(cert)", "key": "\#(key)"}}"#, directory: directory)
+        // A generous handshake timeout: a parallel test run can keep this process's client
+        // tasks waiting for seconds.
+        let server = try ServerProcessHarness(config: #"{"limits": {"handshake_timeout_ms": 60000}, "tls": {"certificate": "\#(cert)", "key": "\#(key)"}}"#,
+                                              directory: directory)
         let port = try #require(server.wirePort)
         var configuration = SundialClient.Configuration()
         var tls = TLSConfiguration.makeClientConfiguration()

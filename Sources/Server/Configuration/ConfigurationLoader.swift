@@ -86,6 +86,9 @@ public enum ConfigurationLoader {
         Key(path: "limits.query_timeout_ms", kind: .milliseconds) { c, v, _ in c.limits.queryTimeout = try milliseconds(v, "limits.query_timeout_ms") },
         Key(path: "limits.max_result_rows", kind: .integer) { c, v, _ in c.limits.maxResultRows = try integer(v, "limits.max_result_rows", min: 1) },
         Key(path: "limits.max_groups", kind: .integer) { c, v, _ in c.limits.maxGroups = try integer(v, "limits.max_groups", min: 1) },
+        Key(path: "limits.handshake_timeout_ms", kind: .milliseconds) { c, v, _ in
+            c.limits.handshakeTimeout = try milliseconds(v, "limits.handshake_timeout_ms")
+        },
         Key(path: "limits.query_memory_bytes", kind: .integer) { c, v, _ in
             c.limits.queryMemoryBytes = try integer(v, "limits.query_memory_bytes", min: 1)
         },

@@ -53,6 +53,8 @@ public struct ServerConfiguration: Sendable {
         public var maxGroups = 5_000_000
         /// The most rows a sort or DISTINCT may hold in memory (`limits.max_buffered_rows`).
         public var maxBufferedRows = 50_000_000
+        /// Time from accept to a finished wire handshake (`limits.handshake_timeout_ms`).
+        public var handshakeTimeout: Duration = .seconds(10)
         /// The memory one query's buffering operators may hold (`limits.query_memory_bytes`).
         public var queryMemoryBytes = 1 << 30
         /// Open HTTP connections at most; more are closed when accepted (`limits.max_connections`).

@@ -117,6 +117,7 @@ public struct ServerProcess: Sendable {
             wire.port = address.port
             wire.maxConnections = limits.maxConnections
             wire.idleTimeout = limits.idleTimeout
+            wire.handshakeTimeout = limits.handshakeTimeout
             wire.maxFrameSize = min(limits.maxBodyBytes, WireFormat.maxFrameSizeLimit)
             wire.tenantTag = configuration.tenantTag
             wire.tls = try tls.map { try NIOSSLContext(configuration: $0) }
