@@ -88,6 +88,17 @@ extension StorageEngine {
         try checkWritable()
         try await maintenance.withLock { () async throws(StorageError) in
             try await schemaLock.withLock { () async throws(StorageError) in
+                // Refuse new writes to the table, then wait for those already admitted to be
+                // applied: no write batch of the table can be logged after the drop.
+                guard let id = state.withLock({ (s) -> UInt32? in
+                    guard let id = s.catalog.table(name)?.id else { return nil }
+                    s.dropping.insert(id)
+                    return id
+                }) else { throw StorageError(.invalidArgument, "no table \"\(name)\"") }
+                defer { state.withLock { _ = $0.dropping.remove(id) } }
+                while state.withLock({ ($0.writesInFlight[id] ?? 0) > 0 }) {
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
                 try await logSchemaChange(.dropTable(name: name))
             }
             try flushLocked()

@@ -29,7 +29,10 @@ extension StorageEngine {
         try batch.validate()
         guard batch.rowCount > 0 else { return WriteOutcome(lsn: wal.durableLSN, rowsWritten: 0) }
         try await ensureSchema(for: batch)
-        let (batch, ids, rejected) = try admitSeries(batch)
+        let (batch, ids, rejected, tableID) = try admitSeries(batch)
+        // Admitted: a DROP TABLE of this table waits until the batch is applied (or failed),
+        // so the batch's WAL record comes before the drop's, in every replay as now.
+        defer { state.withLock { s in s.writesInFlight[tableID, default: 1] -= 1; if s.writesInFlight[tableID] == 0 { s.writesInFlight[tableID] = nil } } }
         guard !batch.series.isEmpty else { return WriteOutcome(lsn: wal.durableLSN, rowsWritten: 0, rejected: rejected) }
         let payload = batch.encode(seriesIDs: ids)
         guard payload.count <= WALFormat.maxPayloadSize else {
@@ -55,13 +58,17 @@ extension StorageEngine {
     /// would pass the table's series limit. Returns the batch without the refused series,
     /// the ids of the rest, and the refused series (by index in the original batch).
     func admitSeries(_ batch: WriteBatch) throws(StorageError)
-        -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)]) {
+        -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)], UInt32) {
         let keys = batch.series.map { SeriesKey.canonical($0.tags) }
         let limit = seriesLimit(table: batch.table)
-        return try state.withLock { (s) throws(StorageError) -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)]) in
+        return try state.withLock { (s) throws(StorageError) -> (WriteBatch, [SeriesID], [(series: Int, error: StorageError)], UInt32) in
             guard let table = s.catalog.table(batch.table) else {
                 throw StorageError(.invalidArgument, "no table \"\(batch.table)\"")
             }
+            guard !s.dropping.contains(table.id) else {
+                throw StorageError(.invalidArgument, "table \"\(batch.table)\" is being dropped; nothing was written")
+            }
+            s.writesInFlight[table.id, default: 0] += 1
             var ids: [SeriesID] = []
             ids.reserveCapacity(keys.count)
             var refused: [(series: Int, error: StorageError)] = []
@@ -78,11 +85,11 @@ extension StorageEngine {
                         "table \"\(batch.table)\" has reached its limit of \(limit) series; the new series {\(tags)} was not written")))
                 }
             }
-            guard !refused.isEmpty else { return (batch, ids, []) }
+            guard !refused.isEmpty else { return (batch, ids, [], table.id) }
             var kept = batch
             let refusedSet = Set(refused.map(\.series))
             kept.series = batch.series.indices.filter { !refusedSet.contains($0) }.map { batch.series[$0] }
-            return (kept, ids, refused)
+            return (kept, ids, refused, table.id)
         }
     }
 

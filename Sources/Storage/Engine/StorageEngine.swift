@@ -135,6 +135,10 @@ public final class StorageEngine: Sendable {
         var failure: StorageError?
         var closed = false
         var flushScheduled = false
+        /// Writes admitted per table id and not yet applied (DROP TABLE waits for them).
+        var writesInFlight: [UInt32: Int] = [:]
+        /// Tables a DROP TABLE is waiting to drop: new writes to them are refused.
+        var dropping: Set<UInt32> = []
         /// Since open: flushes that wrote a manifest, partitions compacted, deletions applied.
         var flushes = 0
         var compactions = 0
