@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import SundialTestSupport
 @testable import SundialStorage
@@ -189,6 +190,34 @@ import SundialTestSupport
         #expect(replayed.keys.sorted() == visible.keys.sorted())
         for (host, rows) in visible { #expect(replayed[host]?.map(\.0) == rows.map(\.0), "\(host)") }
         try await reopened.flush()
+        try reopened.verify()
+    }
+
+    /// A write held between admission and its WAL append while DROP TABLE runs: the drop
+    /// waits for it, so it is logged before the drop and goes with the table — live and
+    /// after a replay (without the wait it would be logged after the drop: gone from the
+    /// head, but back on replay, or a series-id conflict stopping the open).
+    @Test func dropTableWaitsForAWriteAlreadyAdmitted() async throws {
+        let fs = FaultInjectingFileSystem()
+        let holds = Atomic<Int>(0)
+        let open = { () throws -> StorageEngine in
+            try T.open(fs) { options in
+                options.afterAdmission = { table in
+                    guard table == "cpu", holds.add(1, ordering: .relaxed).oldValue == 1 else { return }
+                    try? await Task.sleep(for: .milliseconds(200))  // the second write to cpu is held
+                }
+            }
+        }
+        let engine = try open()
+        try await engine.write(T.batch(host: "a", times: [Self.base], usage: [1]))
+        async let held = engine.write(T.batch(host: "b", times: [Self.base + 1], usage: [2]))
+        try await Task.sleep(for: .milliseconds(50))
+        try await engine.dropTable("cpu")
+        _ = try await held
+        #expect(engine.catalog.table("cpu") == nil, "the held write landed before the drop and went with the table")
+        fs.simulatePowerLoss()
+        let reopened = try T.open(fs)
+        #expect(reopened.catalog.table("cpu") == nil, "and the replay agrees")
         try reopened.verify()
     }
 

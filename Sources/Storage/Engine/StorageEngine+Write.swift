@@ -34,6 +34,7 @@ extension StorageEngine {
         // so the batch's WAL record comes before the drop's, in every replay as now.
         defer { state.withLock { s in s.writesInFlight[tableID, default: 1] -= 1; if s.writesInFlight[tableID] == 0 { s.writesInFlight[tableID] = nil } } }
         guard !batch.series.isEmpty else { return WriteOutcome(lsn: wal.durableLSN, rowsWritten: 0, rejected: rejected) }
+        if let hook = options.afterAdmission { await hook(batch.table) }
         let payload = batch.encode(seriesIDs: ids)
         guard payload.count <= WALFormat.maxPayloadSize else {
             throw StorageError(.limitExceeded, "a batch encodes to \(payload.count) bytes; split it below \(WALFormat.maxPayloadSize)")

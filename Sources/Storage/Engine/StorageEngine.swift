@@ -49,6 +49,9 @@ public struct StorageOptions: Sendable {
     public var compactionThreshold = 4
     /// Places to fail as if crashing there (tests only).
     public var failpoints = Failpoints.none
+    /// Runs in `write` after a batch is admitted and before its WAL append, with the
+    /// table's name (tests only: to hold a write at that point while something else runs).
+    public var afterAdmission: (@Sendable (String) async -> Void)?
     /// The clock used for retention (ns since the epoch); tests replace it.
     public var now: @Sendable () -> Int64 = { SystemTime.nowNanoseconds() }
 
