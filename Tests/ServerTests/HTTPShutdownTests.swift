@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func sigtermWhileWritingKeepsEveryAcknowledgedWrite() async throws {
-        let server = try ServerProcessHarness()
+        let server = try await ServerProcessHarness.launch()
         let port = server.port
         let ledger = Ledger()
         let writers = 4
@@ -42,7 +42,7 @@ import Testing
         }
         // SIGTERM once writes are flowing, while they still are.
         while ledger.batches.load(ordering: .relaxed) < 40 { try await Task.sleep(for: .milliseconds(5)) }
-        let status = server.stop(signal: SIGTERM, timeout: 60)
+        let status = await server.stopAsync(signal: SIGTERM, timeout: 60)
         while ledger.finished.load(ordering: .relaxed) < writers { try await Task.sleep(for: .milliseconds(10)) }
         #expect(status == 0, "\(server.log)")
         #expect(server.log.contains("database closed"), "\(server.log)")

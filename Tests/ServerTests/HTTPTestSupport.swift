@@ -84,6 +84,24 @@ final class ServerProcessHarness: @unchecked Sendable {
     /// A client for this server.
     var client: HTTPTestClient { HTTPTestClient(port: port) }
 
+    /// `init` for async tests: the process is started and its first lines awaited on a
+    /// thread of its own (see `stopAsync`).
+    static func launch(config: String? = nil) async throws -> ServerProcessHarness {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ServerProcessHarness(config: config) }) }
+        }
+    }
+
+    /// `stop` for async tests: waits on a thread of its own, so the test runner's shared
+    /// threads (which other tests' async clients need) are never blocked while the server
+    /// drains.
+    @discardableResult
+    func stopAsync(signal: Int32 = SIGTERM, timeout: TimeInterval = 30) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.stop(signal: signal, timeout: timeout)) }
+        }
+    }
+
     /// Sends SIGTERM and waits (bounded) for the process to exit; returns its status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 30) -> Int32 {

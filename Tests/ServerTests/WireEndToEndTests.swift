@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func serveSpeaksHTTPAndTheWireProtocolOverOneDatabase() async throws {
-        let server = try ServerProcessHarness(config: Self.tokens)
+        let server = try await ServerProcessHarness.launch(config: Self.tokens)
         let port = try #require(server.wirePort)
         let writer = try await Self.connect(server, "writer-token")
         let ack = try await writer.write(lineProtocol: "cpu,host=a usage=1 1700000000000000000\ncpu,host=b usage=2 1700000000000000000")
@@ -60,7 +60,7 @@ import Testing
         #expect(try await writer.write(lineProtocol: "ev,workspace_id=ws2 n=3i 3").rowsWritten == 1)
         #expect(try await tenant.query("SELECT n FROM ev").rows() == [[.bigint(1)]])
         for client in [writer, reader, tenant] { await client.close() }
-        #expect(server.stop() == 0)
+        #expect(await server.stopAsync() == 0)
     }
 
     @Test(.enabled(if: HTTPTLSAndLoggingTests.hasTools)) func wireSpeaksTLSWhenConfiguredAndRefusesPlainFrames() async throws {
@@ -98,11 +98,11 @@ import Testing
             _ = try await SundialClient.connect(host: "127.0.0.1", port: port, configuration: untrusted)
             Issue.record("an untrusted certificate must fail the handshake")
         } catch {}
-        #expect(server.stop() == 0)
+        #expect(await server.stopAsync() == 0)
     }
 
     @Test func sigtermWhileWritingOverTheWireKeepsEveryAcknowledgedWrite() async throws {
-        let server = try ServerProcessHarness()
+        let server = try await ServerProcessHarness.launch()
         let port = try #require(server.wirePort)
         final class Ledger: Sendable {
             let acknowledged = Mutex<[Int]>([])
@@ -126,7 +126,7 @@ import Testing
             }
             group.addTask {
                 while ledgerBox.batches.load(ordering: .relaxed) < 40 { try await Task.sleep(for: .milliseconds(5)) }
-                #expect(server.stop(signal: SIGTERM, timeout: 60) == 0, "\(server.log)")
+                #expect(await server.stopAsync(signal: SIGTERM, timeout: 60) == 0, "\(server.log)")
             }
             try await group.waitForAll()
         }
