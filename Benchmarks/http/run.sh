@@ -6,35 +6,9 @@
 #   Benchmarks/http/run.sh --smoke                  # CI: 2 s per load, 8 connections
 #   SUNDIAL_BIN=path/to/sundial Benchmarks/http/run.sh   # use that binary, skip the build
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-if [ "${1:-}" = "--smoke" ]; then seconds=2; connections=8; shift; else seconds="${1:-10}"; connections="${2:-32}"; fi
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-if [ -z "${SUNDIAL_BIN:-}" ]; then
-    swift build -c release --package-path "$root" --product sundial >&2
-    bin="$root/.build/release/sundial"
-else
-    bin="$SUNDIAL_BIN"
-fi
-dir="$(mktemp -d)"; pid=""
-trap '[ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; rm -rf "$dir"' EXIT
-# Rate limiting off: this measures the server, not the limiter.
-echo '{"limits": {"rate_per_second": 0, "max_concurrent_queries": 64}}' > "$dir/server.json"
-"$bin" serve --data "$dir/data" --http 127.0.0.1:0 --wire off --config "$dir/server.json" > "$dir/out" 2> "$dir/log" &
-pid=$!
-for _ in $(seq 300); do grep -q serving "$dir/out" 2>/dev/null && break; sleep 0.1; done
-grep -q serving "$dir/out" || { echo "the server did not start:" >&2; cat "$dir/log" >&2; exit 1; }
-url="http://$(grep -o '127.0.0.1:[0-9]*' "$dir/out" | head -1)"
-
-# 100 hosts x 50 times x 10 fields = 50,000 values in 5,000 lines: written once for the
-# query, then as the body of every ingest request.
-python3 - "$dir/batch.lp" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    for t in range(50):
-        for h in range(100):
-            f.write(f"cpu,hostname=host_{h},region=r{h%4} " + ",".join(f"f{i}={(h*7+t*3+i)%100}.5" for i in range(10)) + f" {1700000000+t}\n")
-PY
-curl -sf -XPOST "$url/api/v1/write?precision=s" --data-binary @"$dir/batch.lp" >/dev/null
+source "$(dirname "$0")/common.sh" "$@"
+start_server --wire off
+load_batch
 cat > "$dir/write.lua" <<LUA
 wrk.method = "POST"
 wrk.path = "/api/v1/write?precision=s"
